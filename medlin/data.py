@@ -9,7 +9,7 @@ __all__ = ['URL', 'MEDNIST_CLASSES', 'MEDNIST_MANIFEST', 'IMG_EXTS', 'DataError'
            'find_class_root', 'read_folder', 'Images', 'load_images', 'class_means', 'split_idx', 'scale_pixels',
            'Split', 'load_split', 'set_threads', 'exit_on_error', 'summary', 'medlin_data', 'fake_dataset']
 
-# %% ../nbs/00_data.ipynb #c7caf845
+# %% ../nbs/00_data.ipynb #6db42064
 import os, sys, json, shutil, stat, hashlib, tarfile, zipfile, zlib, warnings, tempfile
 import urllib.error, urllib.parse, urllib.request
 from contextlib import contextmanager
@@ -20,9 +20,9 @@ from pathlib import Path, PurePosixPath
 import numpy as np, torch
 from filelock import FileLock
 from fastcore.script import call_parse
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
-# %% ../nbs/00_data.ipynb #015c3959
+# %% ../nbs/00_data.ipynb #ce22ea35
 URL = ('https://github.com/apolanco3225/Medical-MNIST-Classification/archive/'
        'a8942eefd6e75f8c34e88fcf2c41faa279aad346.zip')
 MEDNIST_CLASSES = ['AbdomenCT', 'BreastMRI', 'CXR', 'ChestCT', 'Hand', 'HeadCT']
@@ -37,7 +37,7 @@ def cache_dir(cache=None): # a folder; default `$MEDLIN_CACHE`, else `$XDG_CACHE
     xdg = os.environ.get('XDG_CACHE_HOME') or '~/.cache'
     return Path(cache or os.environ.get('MEDLIN_CACHE') or Path(xdg)/'medlin').expanduser()
 
-# %% ../nbs/00_data.ipynb #72c96762
+# %% ../nbs/00_data.ipynb #da2e180c
 def download(url:str, # where to get the file
              dest:Path, # the file to create; it appears only once complete
              timeout:float=60): # seconds to wait for the server
@@ -62,7 +62,7 @@ def download(url:str, # where to get the file
         finally: part.unlink(missing_ok=True)
     return dest
 
-# %% ../nbs/00_data.ipynb #891d541f
+# %% ../nbs/00_data.ipynb #e23ce461
 def _check_entry(archive, name, is_link):
     p = PurePosixPath(name.replace('\\', '/'))
     if is_link or p.is_absolute() or '..' in p.parts or (p.parts and ':' in p.parts[0]): raise DataError(
@@ -88,7 +88,7 @@ def extract(archive:Path, # a .zip, .tar, .tar.gz or .tgz file
     except (zipfile.BadZipFile, tarfile.TarError, EOFError, zlib.error) as e: raise DataError(
         f'{archive} is damaged or truncated ({e}); delete it and download it again') from None
 
-# %% ../nbs/00_data.ipynb #cfd92d29
+# %% ../nbs/00_data.ipynb #9eb7994e
 def _is_image(p): return p.suffix.lower() in IMG_EXTS
 
 def find_class_root(path:Path # a folder that somewhere holds one folder per class
@@ -105,14 +105,15 @@ def find_class_root(path:Path # a folder that somewhere holds one folder per cla
                                   'each holding .jpeg, .jpg or .png files')
     return max(score, key=score.get)
 
-# %% ../nbs/00_data.ipynb #5c191891
+# %% ../nbs/00_data.ipynb #0eab8a92
 def _is_jpeg(f): return os.path.splitext(f)[1].lower() in ('.jpg', '.jpeg')
 
 def _decode(f, t):
     from torchvision.io import decode_image, ImageReadMode  # imported here: it adds a second to every start-up
     try: return decode_image(t, mode=ImageReadMode.GRAY)
-    except RuntimeError as e: raise DataError(f'{f} is not a readable image ({str(e).splitlines()[-1][:80]}); '
-                                              'delete it or replace it with a good copy') from None
+    except RuntimeError as e:  # torchvision's message starts with its C++ source location: keep only the reason
+        why = str(e).strip().splitlines()[-1].split('.cpp:')[-1].lstrip('0123456789, ').split('. ')[0]
+        raise DataError(f'{f} is not a readable image ({why}); delete it or replace it with a good copy') from None
 
 def _decode_into(x, start, files, data):
     "Decode `data` (the bytes of `files`) into `x[start:]`, batched when all are JPEGs"
@@ -128,7 +129,7 @@ def _decode_into(x, start, files, data):
             'all images must have the same size, so resize or remove it')
     torch.cat(imgs, out=x[start:start + len(imgs)])
 
-# %% ../nbs/00_data.ipynb #298cdc7d
+# %% ../nbs/00_data.ipynb #7692ec47
 def _list_images(root, classes):
     "Image paths, labels and `class/name`s, sorted by class and then by name, warning of non-image files"
     files, labels, names, skipped = [], [], [], []
@@ -165,7 +166,7 @@ def read_folder(root:Path, # the class root: one folder per class, holding image
         for j in jobs: j.result()
     return x, torch.tensor(labels), classes, manifest.hexdigest()
 
-# %% ../nbs/00_data.ipynb #a6200ae8
+# %% ../nbs/00_data.ipynb #b0f7412b
 @dataclass
 class Images:
     "Decoded images: `x` uint8 `[N,H,W]`, labels `y`, sorted `classes`, and where they came from"
@@ -179,7 +180,7 @@ class Images:
     verified: bool = False  # whether `manifest` was checked against the expected one
     def counts(self): return dict(zip(self.classes, torch.bincount(self.y, minlength=len(self.classes)).tolist()))
 
-# %% ../nbs/00_data.ipynb #0fe17dcd
+# %% ../nbs/00_data.ipynb #32a63df0
 def _entry_name(path:Path):
     "A cache-entry name that changes whenever the source file or folder does"
     path = path.resolve()
@@ -206,7 +207,7 @@ def _build_entry(path:Path, entry:Path):
         os.replace(tmp, entry)
     finally: shutil.rmtree(tmp, ignore_errors=True)
 
-# %% ../nbs/00_data.ipynb #2364580e
+# %% ../nbs/00_data.ipynb #ef2d7276
 def _read_entry(entry:Path, source:str)->Images:
     try:
         meta = json.loads((entry/'meta.json').read_text())
@@ -226,7 +227,7 @@ def _verify(imgs:Images, verify):
     imgs.verified = True
     return imgs
 
-# %% ../nbs/00_data.ipynb #0f237c99
+# %% ../nbs/00_data.ipynb #c6d3fd75
 def load_images(source=None, # URL, archive or folder; default `$MEDLIN_DATA`, else `URL`
                 cache=None, # cache folder; default `cache_dir()`
                 verify=None # check the content manifest: True, False, a manifest, or None for Medical MNIST only
@@ -249,7 +250,7 @@ def load_images(source=None, # URL, archive or folder; default `$MEDLIN_DATA`, e
         if path.parent == cache/'downloads': path.unlink(missing_ok=True); shutil.rmtree(entry, ignore_errors=True)
         raise
 
-# %% ../nbs/00_data.ipynb #469d5c6e
+# %% ../nbs/00_data.ipynb #00d77968
 def class_means(x:torch.Tensor, # images or flattened inputs, `[N, ...]`
                 y:torch.Tensor, # int labels `[N]`
                 n_classes:int=None): # default: `y.max()+1`
@@ -257,7 +258,7 @@ def class_means(x:torch.Tensor, # images or flattened inputs, `[N, ...]`
     n_classes = n_classes or int(y.max()) + 1
     return torch.stack([x[y == c].float().mean(0) for c in range(n_classes)])
 
-# %% ../nbs/00_data.ipynb #bd340571
+# %% ../nbs/00_data.ipynb #882e5745
 def split_idx(n:int, # number of items
               valid_pct:float=0.2, # fraction for validation
               seed:int=42): # the same seed gives the same split everywhere
@@ -267,14 +268,14 @@ def split_idx(n:int, # number of items
     n_valid = round(n * valid_pct)
     return perm[n_valid:], perm[:n_valid]
 
-# %% ../nbs/00_data.ipynb #646494b5
+# %% ../nbs/00_data.ipynb #e7f53a68
 def scale_pixels(x:torch.Tensor # uint8 images `[N,H,W]`
                 )->torch.Tensor:
     "Flatten to `[N, H*W]` float32 and scale 0..255 to 0..1, the one and only scaling"
     if x.dtype != torch.uint8: raise TypeError(f'expected uint8 pixels, got {x.dtype}: were they scaled already?')
     return x.reshape(len(x), -1).float().div_(255)
 
-# %% ../nbs/00_data.ipynb #16ecd50c
+# %% ../nbs/00_data.ipynb #6953082c
 @dataclass
 class Split:
     "Training and validation inputs (float `[N, H*W]` in [0,1]) and labels, with the class names and the images"
@@ -294,7 +295,7 @@ def load_split(source=None, # URL, archive or folder; see `load_images`
     t, v = split_idx(len(imgs.y), valid_pct, seed)
     return Split(scale_pixels(imgs.x[t]), imgs.y[t], scale_pixels(imgs.x[v]), imgs.y[v], imgs.classes, imgs)
 
-# %% ../nbs/00_data.ipynb #ca3044d1
+# %% ../nbs/00_data.ipynb #4f92a52b
 def set_threads(n:int=None # threads; default `$MEDLIN_THREADS`, else 1 under nbdev-test, else torch's default
                )->int:
     "Set torch's thread count deliberately, and return it"
@@ -302,7 +303,7 @@ def set_threads(n:int=None # threads; default `$MEDLIN_THREADS`, else 1 under nb
     if n: torch.set_num_threads(int(n))
     return torch.get_num_threads()
 
-# %% ../nbs/00_data.ipynb #a5ecf1ea
+# %% ../nbs/00_data.ipynb #030e3be5
 @contextmanager
 def exit_on_error(prog:str): # the command's name, shown before the message
     "Turn the errors a user can fix into a one-line message and exit status 1, without a traceback"
@@ -327,7 +328,7 @@ def medlin_data(data:str=None, # URL, archive or folder (default: $MEDLIN_DATA, 
         set_threads()
         print(summary(load_images(data, cache=cache, verify=False if no_verify else None)))
 
-# %% ../nbs/00_data.ipynb #ef802cd5
+# %% ../nbs/00_data.ipynb #ca414e2b
 def fake_dataset(path:Path, # folder to create
                  counts:dict, # images per class, e.g. `{'a': 3, 'b': 2}`
                  size:int=64, # width and height
