@@ -9,12 +9,12 @@ __all__ = ['URL', 'MEDNIST_CLASSES', 'MEDNIST_MANIFEST', 'IMG_EXTS', 'DataError'
            'find_class_root', 'read_folder', 'Images', 'load_images', 'class_means', 'split_idx', 'scale_pixels',
            'Split', 'load_split', 'set_threads', 'exit_on_error', 'summary', 'medlin_data', 'fake_dataset']
 
-# %% ../nbs/00_data.ipynb #6db42064
+# %% ../nbs/00_data.ipynb #6807e86b
 import os, sys, json, shutil, stat, hashlib, tarfile, zipfile, zlib, warnings, tempfile
 import urllib.error, urllib.parse, urllib.request
 from contextlib import contextmanager
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 import numpy as np, torch
@@ -22,7 +22,7 @@ from filelock import FileLock
 from fastcore.script import call_parse
 from tqdm import tqdm
 
-# %% ../nbs/00_data.ipynb #ce22ea35
+# %% ../nbs/00_data.ipynb #576a08c4
 URL = ('https://github.com/apolanco3225/Medical-MNIST-Classification/archive/'
        'a8942eefd6e75f8c34e88fcf2c41faa279aad346.zip')
 MEDNIST_CLASSES = ['AbdomenCT', 'BreastMRI', 'CXR', 'ChestCT', 'Hand', 'HeadCT']
@@ -32,12 +32,13 @@ IMG_EXTS = {'.jpg', '.jpeg', '.png'}
 class DataError(Exception):
     "A problem with the data that the user can fix. The message names the file and says what to do."
 
-def cache_dir(cache=None): # a folder; default `$MEDLIN_CACHE`, else `$XDG_CACHE_HOME/medlin` or `~/.cache/medlin`
+def cache_dir(cache:str|Path|None=None # default `$MEDLIN_CACHE`, else `$XDG_CACHE_HOME/medlin` or `~/.cache/medlin`
+             )->Path:
     "The per-user folder where medlin keeps downloads, extracted files and decoded tensors"
     xdg = os.environ.get('XDG_CACHE_HOME') or '~/.cache'
     return Path(cache or os.environ.get('MEDLIN_CACHE') or Path(xdg)/'medlin').expanduser()
 
-# %% ../nbs/00_data.ipynb #da2e180c
+# %% ../nbs/00_data.ipynb #fb73c7f6
 def download(url:str, # where to get the file
              dest:Path, # the file to create; it appears only once complete
              timeout:float=60): # seconds to wait for the server
@@ -62,7 +63,7 @@ def download(url:str, # where to get the file
         finally: part.unlink(missing_ok=True)
     return dest
 
-# %% ../nbs/00_data.ipynb #e23ce461
+# %% ../nbs/00_data.ipynb #d53b0bbd
 def _check_entry(archive, name, is_link):
     p = PurePosixPath(name.replace('\\', '/'))
     if is_link or p.is_absolute() or '..' in p.parts or (p.parts and ':' in p.parts[0]): raise DataError(
@@ -82,14 +83,15 @@ def extract(archive:Path, # a .zip, .tar, .tar.gz or .tgz file
         elif tarfile.is_tarfile(archive):
             with tarfile.open(archive) as t:
                 for m in t.getmembers(): _check_entry(archive, m.name, not (m.isfile() or m.isdir()))
-                t.extractall(dest, filter='data')
+                t.extractall(dest, **({'filter': 'data'} if hasattr(tarfile, 'data_filter') else {}))  # 3.11.4+
         else: raise DataError(f'{archive} is neither a zip nor a tar archive; point MEDLIN_DATA at the '
                               'Medical MNIST zip, a tar.gz, or a folder holding one folder per class')
     except (zipfile.BadZipFile, tarfile.TarError, EOFError, zlib.error) as e: raise DataError(
         f'{archive} is damaged or truncated ({e}); delete it and download it again') from None
 
-# %% ../nbs/00_data.ipynb #9eb7994e
-def _is_image(p): return p.suffix.lower() in IMG_EXTS
+# %% ../nbs/00_data.ipynb #67e78c4a
+def _ext(f): return os.path.splitext(f)[1].lower()
+def _is_image(f): return _ext(f) in IMG_EXTS
 
 def find_class_root(path:Path # a folder that somewhere holds one folder per class
                    )->Path:
@@ -97,7 +99,7 @@ def find_class_root(path:Path # a folder that somewhere holds one folder per cla
     n_imgs = {}
     for d, subdirs, files in os.walk(path):
         subdirs[:] = [s for s in subdirs if not s.startswith(('.', '__'))]
-        n_imgs[Path(d)] = sum(_is_image(Path(f)) for f in files)
+        n_imgs[Path(d)] = sum(map(_is_image, files))
     score = {}
     for d, n in n_imgs.items():
         if n and d != Path(path): score[d.parent] = score.get(d.parent, 0) + n
@@ -105,9 +107,7 @@ def find_class_root(path:Path # a folder that somewhere holds one folder per cla
                                   'each holding .jpeg, .jpg or .png files')
     return max(score, key=score.get)
 
-# %% ../nbs/00_data.ipynb #0eab8a92
-def _is_jpeg(f): return os.path.splitext(f)[1].lower() in ('.jpg', '.jpeg')
-
+# %% ../nbs/00_data.ipynb #4f609367
 def _decode(f, t):
     from torchvision.io import decode_image, ImageReadMode  # imported here: it adds a second to every start-up
     try: return decode_image(t, mode=ImageReadMode.GRAY)
@@ -119,7 +119,7 @@ def _decode_into(x, start, files, data):
     "Decode `data` (the bytes of `files`) into `x[start:]`, batched when all are JPEGs"
     from torchvision.io import decode_jpeg, ImageReadMode
     imgs = None
-    if all(map(_is_jpeg, files)):
+    if all(_ext(f) in ('.jpg', '.jpeg') for f in files):
         try: imgs = decode_jpeg(data, mode=ImageReadMode.GRAY)
         except RuntimeError: pass  # decode one by one below, to name the bad file
     if imgs is None: imgs = [_decode(f, t) for f, t in zip(files, data)]
@@ -129,16 +129,16 @@ def _decode_into(x, start, files, data):
             'all images must have the same size, so resize or remove it')
     torch.cat(imgs, out=x[start:start + len(imgs)])
 
-# %% ../nbs/00_data.ipynb #7692ec47
+# %% ../nbs/00_data.ipynb #b3cea51e
 def _list_images(root, classes):
     "Image paths, labels and `class/name`s, sorted by class and then by name, warning of non-image files"
     files, labels, names, skipped = [], [], [], []
     for i, c in enumerate(classes):
         es = sorted((e for e in os.scandir(root/c) if e.is_file()), key=lambda e: e.name)
-        if not any(_is_image(Path(e.name)) for e in es): raise DataError(
+        if not any(_is_image(e.name) for e in es): raise DataError(
             f'class folder {root/c} holds no images; remove it or add images')
         for e in es:
-            if _is_image(Path(e.name)): files.append(e.path); labels.append(i); names.append(f'{c}/{e.name}')
+            if _is_image(e.name): files.append(e.path); labels.append(i); names.append(f'{c}/{e.name}')
             else: skipped.append(e.path)
     if skipped: warnings.warn(f'skipped {len(skipped)} file(s) that are not .jpeg/.jpg/.png images: '
                               + ', '.join(skipped[:5]) + (' ...' if len(skipped) > 5 else ''))
@@ -166,7 +166,7 @@ def read_folder(root:Path, # the class root: one folder per class, holding image
         for j in jobs: j.result()
     return x, torch.tensor(labels), classes, manifest.hexdigest()
 
-# %% ../nbs/00_data.ipynb #b0f7412b
+# %% ../nbs/00_data.ipynb #088e578c
 @dataclass
 class Images:
     "Decoded images: `x` uint8 `[N,H,W]`, labels `y`, sorted `classes`, and where they came from"
@@ -180,7 +180,7 @@ class Images:
     verified: bool = False  # whether `manifest` was checked against the expected one
     def counts(self): return dict(zip(self.classes, torch.bincount(self.y, minlength=len(self.classes)).tolist()))
 
-# %% ../nbs/00_data.ipynb #32a63df0
+# %% ../nbs/00_data.ipynb #3f82f0a0
 def _entry_name(path:Path):
     "A cache-entry name that changes whenever the source file or folder does"
     path = path.resolve()
@@ -207,7 +207,7 @@ def _build_entry(path:Path, entry:Path):
         os.replace(tmp, entry)
     finally: shutil.rmtree(tmp, ignore_errors=True)
 
-# %% ../nbs/00_data.ipynb #ef2d7276
+# %% ../nbs/00_data.ipynb #4b14b502
 def _read_entry(entry:Path, source:str)->Images:
     try:
         meta = json.loads((entry/'meta.json').read_text())
@@ -227,10 +227,10 @@ def _verify(imgs:Images, verify):
     imgs.verified = True
     return imgs
 
-# %% ../nbs/00_data.ipynb #c6d3fd75
-def load_images(source=None, # URL, archive or folder; default `$MEDLIN_DATA`, else `URL`
-                cache=None, # cache folder; default `cache_dir()`
-                verify=None # check the content manifest: True, False, a manifest, or None for Medical MNIST only
+# %% ../nbs/00_data.ipynb #d46bac88
+def load_images(source:str|Path|None=None, # URL, archive or folder; default `$MEDLIN_DATA`, else `URL`
+                cache:str|Path|None=None, # cache folder; default `cache_dir()`
+                verify:bool|str|None=None # check the content manifest: True, False, a manifest, or None for Medical MNIST only
                )->Images:
     "Fetch, extract, verify, decode and cache a folder-per-class image dataset; fast after the first time"
     source, cache = str(source or os.environ.get('MEDLIN_DATA') or URL), cache_dir(cache)
@@ -250,7 +250,7 @@ def load_images(source=None, # URL, archive or folder; default `$MEDLIN_DATA`, e
         if path.parent == cache/'downloads': path.unlink(missing_ok=True); shutil.rmtree(entry, ignore_errors=True)
         raise
 
-# %% ../nbs/00_data.ipynb #00d77968
+# %% ../nbs/00_data.ipynb #70b2cd71
 def class_means(x:torch.Tensor, # images or flattened inputs, `[N, ...]`
                 y:torch.Tensor, # int labels `[N]`
                 n_classes:int=None): # default: `y.max()+1`
@@ -258,7 +258,7 @@ def class_means(x:torch.Tensor, # images or flattened inputs, `[N, ...]`
     n_classes = n_classes or int(y.max()) + 1
     return torch.stack([x[y == c].float().mean(0) for c in range(n_classes)])
 
-# %% ../nbs/00_data.ipynb #882e5745
+# %% ../nbs/00_data.ipynb #e2a71fad
 def split_idx(n:int, # number of items
               valid_pct:float=0.2, # fraction for validation
               seed:int=42): # the same seed gives the same split everywhere
@@ -268,14 +268,14 @@ def split_idx(n:int, # number of items
     n_valid = round(n * valid_pct)
     return perm[n_valid:], perm[:n_valid]
 
-# %% ../nbs/00_data.ipynb #e7f53a68
+# %% ../nbs/00_data.ipynb #27e576ec
 def scale_pixels(x:torch.Tensor # uint8 images `[N,H,W]`
                 )->torch.Tensor:
     "Flatten to `[N, H*W]` float32 and scale 0..255 to 0..1, the one and only scaling"
     if x.dtype != torch.uint8: raise TypeError(f'expected uint8 pixels, got {x.dtype}: were they scaled already?')
     return x.reshape(len(x), -1).float().div_(255)
 
-# %% ../nbs/00_data.ipynb #6953082c
+# %% ../nbs/00_data.ipynb #51d1daa8
 @dataclass
 class Split:
     "Training and validation inputs (float `[N, H*W]` in [0,1]) and labels, with the class names and the images"
@@ -286,7 +286,7 @@ class Split:
     classes: list
     images: Images
 
-def load_split(source=None, # URL, archive or folder; see `load_images`
+def load_split(source:str|Path|None=None, # URL, archive or folder; see `load_images`
                valid_pct:float=0.2, # fraction for validation
                seed:int=42, # split seed
                **kwargs)->Split: # passed to `load_images`
@@ -295,7 +295,7 @@ def load_split(source=None, # URL, archive or folder; see `load_images`
     t, v = split_idx(len(imgs.y), valid_pct, seed)
     return Split(scale_pixels(imgs.x[t]), imgs.y[t], scale_pixels(imgs.x[v]), imgs.y[v], imgs.classes, imgs)
 
-# %% ../nbs/00_data.ipynb #4f92a52b
+# %% ../nbs/00_data.ipynb #86235d6c
 def set_threads(n:int=None # threads; default `$MEDLIN_THREADS`, else 1 under nbdev-test, else torch's default
                )->int:
     "Set torch's thread count deliberately, and return it"
@@ -303,7 +303,7 @@ def set_threads(n:int=None # threads; default `$MEDLIN_THREADS`, else 1 under nb
     if n: torch.set_num_threads(int(n))
     return torch.get_num_threads()
 
-# %% ../nbs/00_data.ipynb #030e3be5
+# %% ../nbs/00_data.ipynb #478c94ae
 @contextmanager
 def exit_on_error(prog:str): # the command's name, shown before the message
     "Turn the errors a user can fix into a one-line message and exit status 1, without a traceback"
@@ -328,7 +328,7 @@ def medlin_data(data:str=None, # URL, archive or folder (default: $MEDLIN_DATA, 
         set_threads()
         print(summary(load_images(data, cache=cache, verify=False if no_verify else None)))
 
-# %% ../nbs/00_data.ipynb #ca414e2b
+# %% ../nbs/00_data.ipynb #9cf1fb68
 def fake_dataset(path:Path, # folder to create
                  counts:dict, # images per class, e.g. `{'a': 3, 'b': 2}`
                  size:int=64, # width and height
