@@ -8,11 +8,11 @@ Docs: https://medlin-dev.github.io/medlin/model.html.md"""
 __all__ = ['init_params', 'linear', 'logsumexp', 'log_softmax', 'softmax', 'nll', 'cross_entropy', 'accuracy', 'loss_and_grads',
            'SoftmaxRegression']
 
-# %% ../nbs/01_model.ipynb #31d60d43
+# %% ../nbs/01_model.ipynb #e4285e4f
 import torch
 from torch import nn, Tensor
 
-# %% ../nbs/01_model.ipynb #7da4117d
+# %% ../nbs/01_model.ipynb #7d6d2485
 def init_params(n_in:int=4096, # inputs: pixels per image
                 n_out:int=6, # outputs: one logit per class
                 zeros:bool=True, # all zeros (this post's default), else small random weights
@@ -22,7 +22,7 @@ def init_params(n_in:int=4096, # inputs: pixels per image
     w = torch.zeros(n_out, n_in) if zeros else torch.randn(n_out, n_in, generator=generator) / n_in**0.5
     return w, torch.zeros(n_out)
 
-# %% ../nbs/01_model.ipynb #71e7c5a2
+# %% ../nbs/01_model.ipynb #24c9b49e
 def linear(x:Tensor, # inputs [n, n_in]
            w:Tensor, # weights [n_out, n_in]
            b:Tensor, # bias [n_out]
@@ -30,14 +30,14 @@ def linear(x:Tensor, # inputs [n, n_in]
     "The linear layer: `x @ w.T + b`."
     return x @ w.T + b
 
-# %% ../nbs/01_model.ipynb #77ae2653
+# %% ../nbs/01_model.ipynb #09a52f89
 def logsumexp(x:Tensor # logits [..., n_classes]
              )->Tensor: # `log(sum(exp(x)))` over the last dim [...]
     "Stable `log(sum(exp(x)))` over the last dim: subtract the max first, so `exp` never overflows."
     m = x.max(-1).values
     return m + (x - m.unsqueeze(-1)).exp().sum(-1).log()
 
-# %% ../nbs/01_model.ipynb #ff0cf292
+# %% ../nbs/01_model.ipynb #83f8ec19
 def log_softmax(x:Tensor # logits [..., n_classes]
                )->Tensor: # log-probabilities, same shape
     "Stable log of the softmax over the last dim: `x - logsumexp(x)`, with the max subtracted from `x` first."
@@ -49,7 +49,7 @@ def softmax(x:Tensor # logits [..., n_classes]
     "Stable softmax over the last dim: `exp(log_softmax(x))`."
     return log_softmax(x).exp()
 
-# %% ../nbs/01_model.ipynb #cb03596d
+# %% ../nbs/01_model.ipynb #0807cec5
 def nll(logp:Tensor, # log-probabilities [n, n_classes]
         y:Tensor, # targets [n], integers in [0, n_classes)
        )->Tensor: # mean negative log-likelihood, 0-d
@@ -68,7 +68,7 @@ def accuracy(logits:Tensor, # [n, n_classes]
     "Fraction of correct predictions."
     return (logits.argmax(-1) == y).float().mean().item()
 
-# %% ../nbs/01_model.ipynb #5fb1c6d2
+# %% ../nbs/01_model.ipynb #32b07f5b
 @torch.no_grad()
 def loss_and_grads(xb:Tensor, # inputs [n, n_in]
                    yb:Tensor, # targets [n]
@@ -78,13 +78,13 @@ def loss_and_grads(xb:Tensor, # inputs [n, n_in]
     "Cross-entropy of `linear(xb, w, b)` and its gradients by hand: `dlogits = (softmax - onehot) / n`."
     n, idx = len(yb), torch.arange(len(yb))
     logp = log_softmax(linear(xb, w, b))
-    loss = -logp[idx, yb].mean()
+    loss = nll(logp, yb)
     g = logp.exp_()           # softmax, computed in place
     g[idx, yb] -= 1           # minus the one-hot target
     g /= n
     return loss, g.T @ xb, g.sum(0)
 
-# %% ../nbs/01_model.ipynb #a5add85e
+# %% ../nbs/01_model.ipynb #195587c8
 class SoftmaxRegression(nn.Module):
     "A linear layer on flattened images; `weight` and `bias` as in `nn.Linear`, zeros at the start."
     def __init__(self,
@@ -97,4 +97,5 @@ class SoftmaxRegression(nn.Module):
 
     def forward(self, x:Tensor # images [n, n_in]
                )->Tensor: # logits [n, n_out]; apply `softmax` for probabilities
+        "The logits: `linear(x, weight, bias)`."
         return linear(x, self.weight, self.bias)

@@ -7,11 +7,11 @@ Docs: https://medlin-dev.github.io/medlin/sgd.html.md"""
 # %% auto #0
 __all__ = ['SGD', 'DivergedError', 'check_finite']
 
-# %% ../nbs/02_sgd.ipynb #156c65a3
+# %% ../nbs/02_sgd.ipynb #28cc608f
 import math
 import torch
 
-# %% ../nbs/02_sgd.ipynb #fdada432
+# %% ../nbs/02_sgd.ipynb #ccbbe820
 class SGD:
     "Stochastic gradient descent with momentum and weight decay, the same as `torch.optim.SGD` (no dampening or Nesterov)."
     def __init__(self,
@@ -39,7 +39,7 @@ class SGD:
         "Forget the gradients, so that the next `backward` writes fresh ones instead of adding to these."
         for p in self.params: p.grad = None
 
-# %% ../nbs/02_sgd.ipynb #4e816dff
+# %% ../nbs/02_sgd.ipynb #cd26daed
 class DivergedError(Exception):
     "Training diverged: the loss became `inf` or `nan`."
 
