@@ -1,0 +1,271 @@
+#!/usr/bin/env python
+"""Check the docs pages without Quarto.
+
+Each notebook is processed as `nbdev-docs` does before it calls Quarto (`nbdev.serve.proc_nbs`, in a temp copy of the
+project), rendered to HTML with nbconvert (front matter title, Quarto cell options applied) and opened in headless
+Chromium, which saves a screenshot and dumps the DOM after load. A page fails if it shows an error output, has no
+title, has a broken, empty or single-colour image, or shows nbdev directives, `show_doc` calls or raw front matter.
+
+    python tools/check_docs.py                # nbs/*.ipynb; screenshots in _out/docs/
+    python tools/check_docs.py 01_model.ipynb # only some notebooks
+    python tools/check_docs.py --nbs DIR      # another folder of notebooks
+    python tools/check_docs.py --self-test    # tools/fixtures: bad_<kind>*.ipynb must fail with <kind> only, good*.ipynb pass
+"""
+import argparse, base64, html, os, re, shutil, subprocess, sys, tempfile, time
+from io import BytesIO
+from pathlib import Path
+from urllib.parse import unquote
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT/'tools'/'fixtures'
+KINDS = {'error', 'title', 'image', 'directive', 'frontmatter'}  # what the self-test must see caught
+CHROME_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--hide-scrollbars',
+                '--disable-background-networking', '--disable-component-update', '--disable-sync']
+# Runs at the load event, before Chromium dumps the DOM: records what the browser made of each image.
+PROBE = ("<script>addEventListener('load', () => { for (const i of document.images) "
+         "i.dataset.probe = `${i.naturalWidth} ${i.naturalHeight}`; document.body.dataset.loaded = '1' })</script>")
+
+class Fail(Exception):
+    "An expected failure, reported as a message without a traceback; `kind` says which check or stage"
+    def __init__(self, msg, kind='setup'): super().__init__(msg); self.kind = kind
+
+# --- 1. nbdev processing ---------------------------------------------------------------------------------------------
+def stage(nbs, tmp):
+    "Copy the project config and the notebooks folder `nbs` into `tmp`, so nbdev reads and writes (`_proc/`) there"
+    # nbdev's worker processes must import this checkout's library, as under nbdev-test (it puts the root on sys.path)
+    os.environ['PYTHONPATH'] = os.pathsep.join(dict.fromkeys(filter(None, [str(ROOT), os.environ.get('PYTHONPATH')])))
+    # ... and need not repeat, per notebook, that the conventional hidden setup cell mixes imports and code
+    quiet = 'ignore:Found cells containing imports and other code'
+    os.environ['PYTHONWARNINGS'] = ','.join(filter(None, [os.environ.get('PYTHONWARNINGS'), quiet]))
+    shutil.copy2(ROOT/'pyproject.toml', tmp/'pyproject.toml')
+    shutil.copytree(nbs, tmp/'nbs', ignore=shutil.ignore_patterns('_proc', '_docs', '.*'))
+    return tmp/'nbs'
+
+def process(nbdir, name):
+    "Run nbdev's docs processors on one notebook (in a fresh worker process); return the processed notebook's path"
+    from nbdev.serve import proc_nbs
+    try: cache = proc_nbs(str(nbdir), n_workers=1, file_glob=name)
+    except Exception as e:
+        hint = ('\n    (nbdev-docs runs every cell holding an import, even one inside a def, in a fresh shell to build the show_doc '
+                'output, so such a cell must not use notebook state: give its imports a cell of their own. The cell number '
+                'counts the processed notebook.)' if 'Error in notebook' in str(e) else '')
+        raise Fail('nbdev processing failed: ' + str(e).strip().replace('\n', '\n    ') + hint, 'nbdev') from None
+    return cache/name
+
+# --- 2. nbconvert rendering ------------------------------------------------------------------------------------------
+_re_fm = re.compile(r'^---\s*\n(.*?)\n---\s*$', re.DOTALL)
+_re_opt = re.compile(r'^#\|\s*([\w-]+)\s*:\s*(.*?)\s*$')
+_re_attrs = re.compile(r'(\]\([^)\s]*\))\{[^}\n]*\}')  # pandoc's `[text](url){target="_blank"}`, as show_doc writes
+
+def front_matter(nb):
+    "Pop the YAML front matter cell that nbdev's `FrontmatterProc` puts first, and return it as a dict"
+    import yaml
+    m = nb.cells and nb.cells[0].cell_type == 'raw' and _re_fm.match(nb.cells[0].source.strip())
+    if not m: return {}
+    nb.cells.pop(0)
+    return yaml.safe_load(m[1]) or {}
+
+def quarto_options(cell):
+    "Strip the leading `#| key: value` lines from a code cell, as Quarto does, and return them as a dict"
+    lines, opts = cell.source.splitlines(), {}
+    while lines and (m := _re_opt.match(lines[0])): opts[m[1]] = m[2].strip('"\'').lower(); lines.pop(0)
+    cell.source = '\n'.join(lines)
+    return opts
+
+def prepare(src):
+    "Read processed notebook `src`: (notebook with front matter popped and Quarto's echo/output/include applied, front matter, config)"
+    import nbformat
+    from traitlets.config import Config
+    nb = nbformat.read(src, as_version=4)
+    fm, cells = front_matter(nb), []
+    for c in nb.cells:
+        c.metadata.pop('execution', None)  # timings nbdev's show_doc shell adds, which nbformat's schema rejects
+        if c.cell_type == 'markdown': c.source = _re_attrs.sub(r'\1', c.source)
+        for o in c.get('outputs', []):  # Quarto reads pandoc link attributes; nbconvert and GitHub would show them
+            if isinstance(md := o.get('data', {}).get('text/markdown'), (str, list)):
+                o.data['text/markdown'] = _re_attrs.sub(r'\1', ''.join(md))
+        if c.cell_type == 'code':
+            o, tags = quarto_options(c), set(c.metadata.get('tags', []))
+            if o.get('include') == 'false': continue
+            if o.get('echo') == 'false': tags.add('remove_input')
+            if o.get('output') == 'false': tags.add('remove_output')
+            c.metadata['tags'] = sorted(tags)
+        cells.append(c)
+    nb.cells = cells
+    cfg = Config()  # for the exporter: drop what the tags say
+    cfg.TagRemovePreprocessor.update(enabled=True, remove_input_tags={'remove_input'}, remove_all_outputs_tags={'remove_output'})
+    return nb, fm, cfg
+
+def render(src, dst):
+    "Render processed notebook `src` to HTML file `dst` with nbconvert, with a title block from the front matter"
+    import nbformat
+    from nbconvert import HTMLExporter
+    from nbconvert.filters import markdown2html
+    nb, fm, cfg = prepare(src)
+    title = str(fm.get('title') or '').strip()
+    if title:  # the title block Quarto makes from the front matter
+        desc = fm.get('description')
+        nb.cells.insert(0, nbformat.v4.new_markdown_cell(f'<h1 class="title">{html.escape(title)}</h1>' +
+                        (f'\n<div class="description">{markdown2html(str(desc))}</div>' if desc else '')))
+    cfg.HTMLExporter.update(exclude_input_prompt=True, exclude_output_prompt=True, embed_images=True)
+    body, _ = HTMLExporter(config=cfg).from_notebook_node(nb, resources={'metadata': {'name': title, 'path': str(src.parent)}})
+    dst.write_text(body.replace('</body>', PROBE + '\n</body>', 1), encoding='utf-8')
+    return title
+
+# --- 3. headless Chromium --------------------------------------------------------------------------------------------
+def find_chrome(name=None):
+    for c in [name] if name else ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable']:
+        if p := shutil.which(c): return p
+    raise Fail(f'{name or "chromium"} not found: install it with `apt-get update && apt-get install -y chromium`, '
+               'or pass --chrome PATH')
+
+def chrome(exe, page, *args, timeout=120):
+    "Run headless Chromium on `page` with a fresh profile; return its stdout"
+    with tempfile.TemporaryDirectory(prefix='check-docs-profile-') as prof:
+        try: r = subprocess.run([exe, *CHROME_FLAGS, f'--user-data-dir={prof}', *args, page.as_uri()],
+                                capture_output=True, text=True, timeout=timeout)
+        except subprocess.TimeoutExpired: raise Fail(f'chromium timed out after {timeout}s on {page.name}', 'browser') from None
+    if r.returncode: raise Fail(f'chromium failed ({r.returncode}) on {page.name}: {r.stderr.strip()[-800:]}', 'browser')
+    return r.stdout
+
+# --- 4. checks on the DOM after load ---------------------------------------------------------------------------------
+_re_directive = re.compile(r'^\s*#\s*\|.*$', re.MULTILINE)
+_re_showdoc = re.compile(r'.*\bshow_doc\b.*')
+_re_fm_text = re.compile(r'^\s*---\s*\n\s*title\s*:|^\s*(?:title|description|categories|order|output-file)\s*:\s*\S',
+                         re.MULTILINE)
+_re_err_line = re.compile(r'^\s*([\w.]*(?:Error|Exception|Interrupt|Exit)\b.*)$', re.MULTILINE)
+
+def _clip(s, n=100): s = ' '.join(s.split()); return s if len(s) <= n else s[:n-1] + '…'
+
+def image_bytes(src, page_dir):
+    "The bytes behind an <img> src (data URI or local file)"
+    if src.startswith('data:'):
+        head, _, data = src.partition(',')
+        return base64.b64decode(data) if head.endswith(';base64') else unquote(data).encode()
+    p = page_dir/unquote(src.split('?')[0].split('#')[0])
+    if not p.is_file(): raise OSError(f'missing file {p.name}')
+    return p.read_bytes()
+
+def check_image(i, img, page_dir):
+    "A problem message for the `i`th image, or None"
+    from PIL import Image, UnidentifiedImageError
+    src = img.get('src', '')
+    if src.startswith(('http:', 'https:', '//')): return None  # remote: not checked (offline runs would fail)
+    what = f'image {i} ({src[:src.find(",")] if src.startswith("data:") else src or "no src"})'
+    try: data = image_bytes(src, page_dir) if src else b''
+    except (OSError, ValueError) as e: return f'{what}: {e}'
+    if not data.strip(): return f'{what}: empty'
+    if not (src.startswith('data:image/svg') or src.lower().endswith('.svg')):  # PIL reads bitmaps only
+        try: im = Image.open(BytesIO(data)); im.load()
+        except UnidentifiedImageError: return f'{what}: not an image (does not decode)'
+        except Exception as e: return f'{what}: does not decode ({type(e).__name__}: {_clip(str(e), 60)})'
+        if not im.width or not im.height: return f'{what}: 0-size'
+        flat = Image.alpha_composite(Image.new('RGBA', im.size, 'white'), im.convert('RGBA')).convert('RGB')
+        if all(lo == hi for lo, hi in flat.getextrema()): return f'{what}: a single flat colour, {im.width}x{im.height}'
+    w, h = (img.get('data-probe') or '0 0').split()
+    if w == '0' or h == '0': return f'{what}: the browser could not display it'
+
+def check_dom(dom, page_dir):
+    "[(kind, message)] for the page whose DOM after load is `dom`"
+    from bs4 import BeautifulSoup
+    soup, probs = BeautifulSoup(dom, 'html.parser'), []
+    if not soup.body or soup.body.get('data-loaded') != '1': probs.append(('browser', 'page did not finish loading'))
+    h1 = soup.find('h1', class_='title')
+    if not (soup.title and soup.title.get_text(strip=True) and h1 and h1.get_text(strip=True)):
+        probs.append(('title', 'no title: the first cell must be the front matter (`# Title`, `> description`)'))
+    for i, img in enumerate(soup.find_all('img'), 1):
+        if msg := check_image(i, img, page_dir): probs.append(('image', msg))
+    for t in soup(['script', 'style']) + soup.select('a.anchor-link'): t.decompose()
+    outs = [o.extract() for o in soup.select('.jp-OutputArea-output')]
+    for o in outs:
+        txt = o.get_text()
+        if o.get('data-mime-type') == 'application/vnd.jupyter.stderr' and (_re_err_line.search(txt) or 'Traceback' in txt) \
+           or 'Traceback (most recent call last)' in txt:
+            probs.append(('error', 'error output: ' + _clip((_re_err_line.findall(txt) or [txt.strip()])[-1])))
+    code = '\n'.join(c.extract().get_text() for c in soup.select('.jp-InputArea-editor'))
+    # nbconvert's markdown parser (unlike Quarto's) reads a `#| x` line as a heading `| x`
+    probs += [('directive', f'nbdev directive in text: #{_clip(h.get_text())}') for h in soup.find_all(re.compile('^h[1-6]$'))
+              if h.get_text().lstrip().startswith('|')]
+    for c in soup('code'): c.decompose()  # inline and fenced code in prose may quote directives on purpose
+    prose = soup.body.get_text('\n') if soup.body else ''
+    outtxt = '\n'.join(o.get_text() for o in outs)
+    for where, txt in ('code', code), ('text', prose), ('output', outtxt):
+        probs += [('directive', f'nbdev directive in {where}: {_clip(m)}') for m in _re_directive.findall(txt)]
+    probs += [('directive', f'show_doc in code: {_clip(m)}') for m in _re_showdoc.findall(code)]
+    probs += [('directive', f'show_doc object instead of its docs: {_clip(m)}')
+              for m in re.findall(r'.*nbdev\.showdoc\.\w+ object.*', outtxt)]
+    probs += [('frontmatter', f'raw front matter in text: {_clip(prose[m.start():m.start()+80])}') for m in _re_fm_text.finditer(prose)]
+    return probs
+
+# --- driver ----------------------------------------------------------------------------------------------------------
+def check_page(nbdir, name, exe, out):
+    "Process, render, load and check one notebook; print its summary line; return [(kind, message)]"
+    t0, title, nimg = time.time(), '', 0
+    try:
+        src = process(nbdir, name)
+        page = src.with_suffix('.html')
+        title = render(src, page)
+        shot = out/Path(name).with_suffix('.png')
+        shot.unlink(missing_ok=True)
+        dom = chrome(exe, page, '--window-size=1200,4000', f'--screenshot={shot}', '--dump-dom')
+        if not shot.exists(): raise Fail(f'chromium saved no screenshot of {page.name}', 'browser')
+        nimg, probs = dom.count('<img'), check_dom(dom, page.parent)
+    except Fail as e: probs = [(e.kind, str(e))]
+    status = 'FAIL' if probs else 'ok'
+    print(f'{status:4}  {name:22} {time.time()-t0:5.1f}s  {nimg} images  {title!r:.60}'
+          + (f'  -> {len(probs)} problem(s): {", ".join(sorted({k for k,_ in probs}))}' if probs else ''), flush=True)
+    return probs
+
+def check_all(nbs, names, exe, out):
+    "{notebook name: [(kind, message)]} for the notebooks `names` (default: all) in folder `nbs`"
+    nbs = Path(nbs).resolve()
+    found = sorted(p.name for p in nbs.glob('*.ipynb') if p.name[0] not in '_.')
+    if names: found = [Path(n).name for n in names]
+    if missing := [n for n in found if not (nbs/n).is_file()]: raise Fail(f'not found in {nbs}: {" ".join(missing)}')
+    if not found: raise Fail(f'no notebooks in {nbs}')
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix='check-docs-') as tmp:
+        nbdir = stage(nbs, Path(tmp))
+        return {n: check_page(nbdir, n, exe, out) for n in found}
+
+def report(results):
+    bad = {n: p for n, p in results.items() if p}
+    for n, probs in bad.items():
+        print(f'\n{n}:')
+        for kind, msg in probs: print(f'  [{kind}] {msg}')
+    return bad
+
+def self_test(exe, out):
+    "Each tools/fixtures/bad_<kind>*.ipynb must fail with exactly <kind>; every other fixture must pass"
+    print(f'self-test on {FIXTURES.relative_to(ROOT)}: each bad_<kind> fixture must FAIL with <kind> only; good* must pass')
+    results, ok = check_all(FIXTURES, None, exe, out), True
+    report(results)
+    print('\nself-test:')
+    for n, probs in results.items():
+        want = {m[1]} if (m := re.match(r'bad_([a-z]+)', n)) else set()
+        got = {k for k, _ in probs}
+        ok &= got == want
+        fmt = lambda ks: '/'.join(sorted(ks)) or 'pass'
+        print(f'  {"ok" if got == want else "WRONG":5} {n:24} expected {fmt(want)}, got {fmt(got)}')
+    if untested := KINDS - {m[1] for n in results if (m := re.match(r'bad_([a-z]+)', n))}:
+        ok = False; print(f'  WRONG no fixture for: {", ".join(sorted(untested))}')
+    return ok
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap.add_argument('names', nargs='*', help='notebooks to check (default: all in --nbs)')
+    ap.add_argument('--nbs', default=ROOT/'nbs', type=Path, help='folder of notebooks (default: nbs/)')
+    ap.add_argument('--out', default=ROOT/'_out'/'docs', type=Path, help='folder for screenshots (default: _out/docs/)')
+    ap.add_argument('--chrome', default=os.environ.get('CHROME'), help='Chromium executable (default: chromium on PATH)')
+    ap.add_argument('--self-test', action='store_true', help='check that the fixtures in tools/fixtures are caught')
+    a, t0 = ap.parse_args(), time.time()
+    try:
+        exe = find_chrome(a.chrome)
+        if a.self_test: ok = self_test(exe, a.out/'self-test')
+        else: ok = not report(check_all(a.nbs, a.names, exe, a.out))
+    except Fail as e: print(f'error: {e}', file=sys.stderr); return 2
+    shots = a.out/'self-test' if a.self_test else a.out
+    print(f'\n{"passed" if ok else "FAILED"} in {time.time()-t0:.1f}s; screenshots in {shots}')
+    return 0 if ok else 1
+
+if __name__ == '__main__': sys.exit(main())
