@@ -9,7 +9,7 @@ __all__ = ['URL', 'MEDNIST_CLASSES', 'MEDNIST_MANIFEST', 'IMG_EXTS', 'DataError'
            'find_class_root', 'read_folder', 'Images', 'load_images', 'class_means', 'split_idx', 'scale_pixels',
            'Split', 'load_split', 'set_threads', 'exit_on_error', 'summary', 'medlin_data', 'fake_dataset']
 
-# %% ../nbs/00_data.ipynb #6807e86b
+# %% ../nbs/00_data.ipynb #459a4274
 import os, sys, json, shutil, stat, hashlib, tarfile, zipfile, zlib, warnings, tempfile
 import urllib.error, urllib.parse, urllib.request
 from contextlib import contextmanager
@@ -22,7 +22,7 @@ from filelock import FileLock
 from fastcore.script import call_parse
 from tqdm import tqdm
 
-# %% ../nbs/00_data.ipynb #576a08c4
+# %% ../nbs/00_data.ipynb #aa82c60f
 URL = ('https://github.com/apolanco3225/Medical-MNIST-Classification/archive/'
        'a8942eefd6e75f8c34e88fcf2c41faa279aad346.zip')
 MEDNIST_CLASSES = ['AbdomenCT', 'BreastMRI', 'CXR', 'ChestCT', 'Hand', 'HeadCT']
@@ -38,7 +38,7 @@ def cache_dir(cache:str|Path|None=None # default `$MEDLIN_CACHE`, else `$XDG_CAC
     xdg = os.environ.get('XDG_CACHE_HOME') or '~/.cache'
     return Path(cache or os.environ.get('MEDLIN_CACHE') or Path(xdg)/'medlin').expanduser()
 
-# %% ../nbs/00_data.ipynb #fb73c7f6
+# %% ../nbs/00_data.ipynb #a10153f2
 def download(url:str, # where to get the file
              dest:Path, # the file to create; it appears only once complete
              timeout:float=60): # seconds to wait for the server
@@ -63,7 +63,7 @@ def download(url:str, # where to get the file
         finally: part.unlink(missing_ok=True)
     return dest
 
-# %% ../nbs/00_data.ipynb #d53b0bbd
+# %% ../nbs/00_data.ipynb #78f4b4e0
 def _check_entry(archive, name, is_link):
     p = PurePosixPath(name.replace('\\', '/'))
     if is_link or p.is_absolute() or '..' in p.parts or (p.parts and ':' in p.parts[0]): raise DataError(
@@ -89,7 +89,7 @@ def extract(archive:Path, # a .zip, .tar, .tar.gz or .tgz file
     except (zipfile.BadZipFile, tarfile.TarError, EOFError, zlib.error) as e: raise DataError(
         f'{archive} is damaged or truncated ({e}); delete it and download it again') from None
 
-# %% ../nbs/00_data.ipynb #67e78c4a
+# %% ../nbs/00_data.ipynb #582757f3
 def _ext(f): return os.path.splitext(f)[1].lower()
 def _is_image(f): return _ext(f) in IMG_EXTS
 
@@ -107,7 +107,7 @@ def find_class_root(path:Path # a folder that somewhere holds one folder per cla
                                   'each holding .jpeg, .jpg or .png files')
     return max(score, key=score.get)
 
-# %% ../nbs/00_data.ipynb #4f609367
+# %% ../nbs/00_data.ipynb #6346d505
 def _decode(f, t):
     from torchvision.io import decode_image, ImageReadMode  # imported here: it adds a second to every start-up
     try: return decode_image(t, mode=ImageReadMode.GRAY)
@@ -129,7 +129,7 @@ def _decode_into(x, start, files, data):
             'all images must have the same size, so resize or remove it')
     torch.cat(imgs, out=x[start:start + len(imgs)])
 
-# %% ../nbs/00_data.ipynb #b3cea51e
+# %% ../nbs/00_data.ipynb #989b05d1
 def _list_images(root, classes):
     "Image paths, labels and `class/name`s, sorted by class and then by name, warning of non-image files"
     files, labels, names, skipped = [], [], [], []
@@ -166,7 +166,7 @@ def read_folder(root:Path, # the class root: one folder per class, holding image
         for j in jobs: j.result()
     return x, torch.tensor(labels), classes, manifest.hexdigest()
 
-# %% ../nbs/00_data.ipynb #088e578c
+# %% ../nbs/00_data.ipynb #43e49d2c
 @dataclass
 class Images:
     "Decoded images: `x` uint8 `[N,H,W]`, labels `y`, sorted `classes`, and where they came from"
@@ -180,7 +180,7 @@ class Images:
     verified: bool = False  # whether `manifest` was checked against the expected one
     def counts(self): return dict(zip(self.classes, torch.bincount(self.y, minlength=len(self.classes)).tolist()))
 
-# %% ../nbs/00_data.ipynb #3f82f0a0
+# %% ../nbs/00_data.ipynb #c6690a64
 def _entry_name(path:Path):
     "A cache-entry name that changes whenever the source file or folder does"
     path = path.resolve()
@@ -207,7 +207,7 @@ def _build_entry(path:Path, entry:Path):
         os.replace(tmp, entry)
     finally: shutil.rmtree(tmp, ignore_errors=True)
 
-# %% ../nbs/00_data.ipynb #4b14b502
+# %% ../nbs/00_data.ipynb #b8bf79a8
 def _read_entry(entry:Path, source:str)->Images:
     try:
         meta = json.loads((entry/'meta.json').read_text())
@@ -227,7 +227,7 @@ def _verify(imgs:Images, verify):
     imgs.verified = True
     return imgs
 
-# %% ../nbs/00_data.ipynb #d46bac88
+# %% ../nbs/00_data.ipynb #97fcb5ce
 def load_images(source:str|Path|None=None, # URL, archive or folder; default `$MEDLIN_DATA`, else `URL`
                 cache:str|Path|None=None, # cache folder; default `cache_dir()`
                 verify:bool|str|None=None # check the content manifest: True, False, a manifest, or None for Medical MNIST only
@@ -250,7 +250,7 @@ def load_images(source:str|Path|None=None, # URL, archive or folder; default `$M
         if path.parent == cache/'downloads': path.unlink(missing_ok=True); shutil.rmtree(entry, ignore_errors=True)
         raise
 
-# %% ../nbs/00_data.ipynb #70b2cd71
+# %% ../nbs/00_data.ipynb #065ac757
 def class_means(x:torch.Tensor, # images or flattened inputs, `[N, ...]`
                 y:torch.Tensor, # int labels `[N]`
                 n_classes:int=None): # default: `y.max()+1`
@@ -258,7 +258,7 @@ def class_means(x:torch.Tensor, # images or flattened inputs, `[N, ...]`
     n_classes = n_classes or int(y.max()) + 1
     return torch.stack([x[y == c].float().mean(0) for c in range(n_classes)])
 
-# %% ../nbs/00_data.ipynb #e2a71fad
+# %% ../nbs/00_data.ipynb #6d0ca40f
 def split_idx(n:int, # number of items
               valid_pct:float=0.2, # fraction for validation
               seed:int=42): # the same seed gives the same split everywhere
@@ -268,14 +268,14 @@ def split_idx(n:int, # number of items
     n_valid = round(n * valid_pct)
     return perm[n_valid:], perm[:n_valid]
 
-# %% ../nbs/00_data.ipynb #27e576ec
+# %% ../nbs/00_data.ipynb #438b9233
 def scale_pixels(x:torch.Tensor # uint8 images `[N,H,W]`
                 )->torch.Tensor:
     "Flatten to `[N, H*W]` float32 and scale 0..255 to 0..1, the one and only scaling"
     if x.dtype != torch.uint8: raise TypeError(f'expected uint8 pixels, got {x.dtype}: were they scaled already?')
     return x.reshape(len(x), -1).float().div_(255)
 
-# %% ../nbs/00_data.ipynb #51d1daa8
+# %% ../nbs/00_data.ipynb #3be6399f
 @dataclass
 class Split:
     "Training and validation inputs (float `[N, H*W]` in [0,1]) and labels, with the class names and the images"
@@ -295,7 +295,7 @@ def load_split(source:str|Path|None=None, # URL, archive or folder; see `load_im
     t, v = split_idx(len(imgs.y), valid_pct, seed)
     return Split(scale_pixels(imgs.x[t]), imgs.y[t], scale_pixels(imgs.x[v]), imgs.y[v], imgs.classes, imgs)
 
-# %% ../nbs/00_data.ipynb #86235d6c
+# %% ../nbs/00_data.ipynb #fbd07fee
 def set_threads(n:int=None # threads; default `$MEDLIN_THREADS`, else 1 under nbdev-test, else torch's default
                )->int:
     "Set torch's thread count deliberately, and return it"
@@ -303,7 +303,7 @@ def set_threads(n:int=None # threads; default `$MEDLIN_THREADS`, else 1 under nb
     if n: torch.set_num_threads(int(n))
     return torch.get_num_threads()
 
-# %% ../nbs/00_data.ipynb #478c94ae
+# %% ../nbs/00_data.ipynb #bda3affd
 @contextmanager
 def exit_on_error(prog:str): # the command's name, shown before the message
     "Turn the errors a user can fix into a one-line message and exit status 1, without a traceback"
@@ -328,7 +328,7 @@ def medlin_data(data:str=None, # URL, archive or folder (default: $MEDLIN_DATA, 
         set_threads()
         print(summary(load_images(data, cache=cache, verify=False if no_verify else None)))
 
-# %% ../nbs/00_data.ipynb #9cf1fb68
+# %% ../nbs/00_data.ipynb #17ac7cb8
 def fake_dataset(path:Path, # folder to create
                  counts:dict, # images per class, e.g. `{'a': 3, 'b': 2}`
                  size:int=64, # width and height
