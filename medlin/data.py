@@ -211,7 +211,8 @@ def _build_entry(path:Path, entry:Path):
 def _read_entry(entry:Path, source:str)->Images:
     try:
         meta = json.loads((entry/'meta.json').read_text())
-        x, y = torch.from_numpy(np.load(entry/'x.npy')), torch.from_numpy(np.load(entry/'y.npy'))
+        # copy-on-write memory map: no read up front, pages come from the OS cache as they are touched
+        x, y = torch.from_numpy(np.load(entry/'x.npy', mmap_mode='c')), torch.from_numpy(np.load(entry/'y.npy'))
         assert len(x) == len(y) == meta['n']
     except Exception as e: raise DataError(f'the cache entry {entry} is damaged ({e!r}); delete it and run again') from None
     return Images(x, y, meta['classes'], source, entry/meta['root'], entry, meta['manifest'])
