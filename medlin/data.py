@@ -13,7 +13,6 @@ __all__ = ['URL', 'MEDNIST_CLASSES', 'MEDNIST_MANIFEST', 'IMG_EXTS', 'DataError'
 import os, sys, json, shutil, stat, hashlib, tarfile, zipfile, zlib, warnings, tempfile
 import urllib.error, urllib.parse, urllib.request
 from contextlib import contextmanager
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -145,25 +144,22 @@ def _list_images(root, classes):
     return files, labels, names
 
 def read_folder(root:Path, # the class root: one folder per class, holding image files
-                n_threads:int=None, # decoding threads (default: torch's thread count)
-                bs:int=2048): # images per decoding batch
+                bs:int=1024): # images per decoding batch
     "Decode every image under `root` into `(x, y, classes, manifest)`: uint8 `[N,H,W]`, int64 labels, sorted names"
     root = Path(root)
     classes = sorted(e.name for e in os.scandir(root) if e.is_dir() and not e.name.startswith(('.', '__')))
     if len(classes) < 2: raise DataError(f'{root} must hold at least two class folders, found {classes}')
     files, labels, names = _list_images(root, classes)
-    manifest, x, jobs = hashlib.sha256(), None, []
-    with ThreadPoolExecutor(n_threads or torch.get_num_threads()) as ex:  # decode batch i while reading batch i+1
-        for start in range(0, len(files), bs):
-            batch, data = files[start:start + bs], []
-            for f, name in zip(batch, names[start:start + bs]):
-                with open(f, 'rb') as fh: b = fh.read()
-                if not b: raise DataError(f'{f} is empty (0 bytes); delete it or replace it with a good copy')
-                manifest.update(f'{name}\t{hashlib.sha256(b).hexdigest()}\n'.encode())
-                data.append(torch.frombuffer(bytearray(b), dtype=torch.uint8))
-            if x is None: x = torch.empty(len(files), *_decode(batch[0], data[0]).shape[1:], dtype=torch.uint8)
-            jobs.append(ex.submit(_decode_into, x, start, batch, data))
-        for j in jobs: j.result()
+    manifest, x = hashlib.sha256(), None
+    for start in range(0, len(files), bs):  # a batch at a time: read the bytes, hash them, decode them
+        batch, data = files[start:start + bs], []
+        for f, name in zip(batch, names[start:start + bs]):
+            with open(f, 'rb') as fh: b = fh.read()
+            if not b: raise DataError(f'{f} is empty (0 bytes); delete it or replace it with a good copy')
+            manifest.update(f'{name}\t{hashlib.sha256(b).hexdigest()}\n'.encode())
+            data.append(torch.frombuffer(bytearray(b), dtype=torch.uint8))
+        if x is None: x = torch.empty(len(files), *_decode(batch[0], data[0]).shape[1:], dtype=torch.uint8)
+        _decode_into(x, start, batch, data)
     return x, torch.tensor(labels), classes, manifest.hexdigest()
 
 # %% ../nbs/00_data.ipynb #43e49d2c

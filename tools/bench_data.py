@@ -32,14 +32,15 @@ def main():
     n_threads = set_threads(a.threads)
     with tempfile.TemporaryDirectory() as cache:
         t_first, imgs = best_of(1, lambda: load_images(a.data, cache=cache))  # extract + decode + write the cache
-        t_warm, _ = best_of(a.repeat, lambda: load_images(a.data, cache=cache))
+        # the cache is memory-mapped, so loading alone reads nothing: touch every pixel to make the comparison fair
+        t_warm, _ = best_of(a.repeat, lambda: load_images(a.data, cache=cache).x.max())
         t_cold, (x, *_) = best_of(a.repeat, lambda: read_folder(imgs.root))
         t_orig, xo = best_of(1, lambda: original_loop(imgs.root))
         assert torch.equal(x, imgs.x) and xo.shape[0] == len(x), 'the loaders disagree'
     print(f'{len(x):,} images of {x.shape[2]}x{x.shape[1]}, torch threads: {n_threads}')
     print(f'first use (extract + decode + cache): {t_first:7.2f} s')
     for name, t in [('original PIL + ToTensor loop', t_orig), ('medlin cold (decode JPEGs)', t_cold),
-                    ('medlin warm (from cache)', t_warm)]:
+                    ('medlin warm (cache, every pixel read)', t_warm)]:
         print(f'{name:<37}{t:7.2f} s   {t_orig / t:6.1f}x faster than the original')
     print(f'targets: cold >= 4x ({"met" if t_orig / t_cold >= 4 else "NOT met"}), '
           f'warm >= 50x ({"met" if t_orig / t_warm >= 50 else "NOT met"})')
