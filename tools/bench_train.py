@@ -37,7 +37,7 @@ def post_fit(x_train, y_train, epochs=15, bs=64):
     return lambda x: x / 255 @ weights + bias  # the predicted class: its log_softmax shifts all logits alike
 
 def idiomatic_fit(x_train, y_train, epochs=15, bs=64, lr=0.1):
-    "(b) Idiomatic PyTorch: nn.Linear, F.cross_entropy and optim.SGD over reshuffled tensor slices"
+    "(b) Idiomatic PyTorch: nn.Linear, F.cross_entropy and optim.SGD over reshuffled mini-batches gathered by index"
     torch.manual_seed(0)
     model = nn.Linear(x_train.shape[1], int(y_train.max()) + 1)
     opt = torch.optim.SGD(model.parameters(), lr=lr)
