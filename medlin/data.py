@@ -293,10 +293,11 @@ def load_split(source:str|Path|None=None, # URL, archive or folder; see `load_im
     return Split(scale_pixels(imgs.x[t]), imgs.y[t], scale_pixels(imgs.x[v]), imgs.y[v], imgs.classes, imgs)
 
 # %% ../nbs/00_data.ipynb #fbd07fee
-def set_threads(n:int=None # threads; default `$MEDLIN_THREADS`, else 1 under nbdev-test, else torch's default
+def set_threads(n:int=None, # threads; default `$MEDLIN_THREADS`, else 1 under nbdev-test, else `default`
+                default:int=None # the caller's own default (the commands use 1); None: torch's default
                )->int:
     "Set torch's thread count deliberately, and return it"
-    n = n or os.environ.get('MEDLIN_THREADS') or (1 if os.environ.get('IN_TEST') else None)
+    n = n or os.environ.get('MEDLIN_THREADS') or (1 if os.environ.get('IN_TEST') else default)
     if n: torch.set_num_threads(int(n))
     return torch.get_num_threads()
 

@@ -236,7 +236,7 @@ def medlin_train(data:str=None, # URL, archive or folder (default: $MEDLIN_DATA,
                  no_verify:bool=False): # skip the content check (for a dataset other than Medical MNIST)
     "Train softmax regression on Medical MNIST (or any folder-per-class image set) and save the model"
     with exit_on_error('medlin-train'):
-        set_threads(threads or os.environ.get('MEDLIN_THREADS') or THREADS)
+        set_threads(threads, default=THREADS)
         for p, what in ((model, 'model'), (metrics, 'metrics')):
             if p: _check_writable(p, what)
         dev = get_device(device)
@@ -260,7 +260,7 @@ def medlin_predict(model:str, # a model file saved by medlin-train
                    json:bool=False): # print JSON instead of one line per image
     "Print the most likely class of each image, and its probability"
     with exit_on_error('medlin-predict'):
-        set_threads(os.environ.get('MEDLIN_THREADS') or THREADS)
+        set_threads(default=THREADS)
         if not images: raise ValueError('give one or more image files after the model file')
         preds = predict(*load_model(model), images)
         if json: print(dumps([{'file': f, 'class': c, 'probability': p} for f, c, p in preds], indent=1))
