@@ -4,12 +4,21 @@
 Each notebook is processed as `nbdev-docs` does before it calls Quarto (`nbdev.serve.proc_nbs`, in a temp copy of the
 project), rendered to HTML with nbconvert (front matter title, Quarto cell options applied) and opened in headless
 Chromium, which saves a screenshot and dumps the DOM after load. A page fails if it shows an error output, has no
-title, has a broken, empty or single-colour image, or shows nbdev directives, `show_doc` calls or raw front matter.
+title, has a broken, empty or single-colour image, or shows nbdev directives, `show_doc` calls or raw front matter;
+if a code block, output, table or image is wider than the reading column (measured in Chromium: `scrollWidth` against
+`clientWidth`, and the right edge against the column's); if an output or signature shows Python internals (`<function `,
+a memory address `0x...`, `__main__.`); or if an output, stored or rendered, holds an absolute path of this machine.
+
+The page is laid out like Quarto's reading column at 1280 px: this site's layout (cosmo, floating sidebar, toc on the
+right) is Quarto's "floating wide" grid, whose body column is 1280 - 15 (scrollbar) - 6 x 1.5em (16.8 px: styles.css'
+body font) - 250 (sidebar) - 250 (toc margin) = 664 px, with Quarto's fonts and this site's styles.css sizes. Each page
+is kept as `_out/docs/<stem>.html` (self-contained: images embedded) beside its full-page screenshot `<stem>.png`.
 
     python tools/check_docs.py                # nbs/*.ipynb; screenshots in _out/docs/
     python tools/check_docs.py 01_model.ipynb # only some notebooks
     python tools/check_docs.py --nbs DIR      # another folder of notebooks
     python tools/check_docs.py --self-test    # tools/fixtures: bad_<kind>*.ipynb must fail with <kind> only, good*.ipynb pass
+    python tools/check_docs.py --outputs      # fast: only the stored outputs, for machine paths and internals
 """
 import argparse, base64, html, os, re, shutil, subprocess, sys, tempfile, time
 from io import BytesIO
@@ -18,12 +27,56 @@ from urllib.parse import unquote
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT/'tools'/'fixtures'
-KINDS = {'error', 'title', 'image', 'directive', 'frontmatter'}  # what the self-test must see caught
+KINDS = {'error', 'title', 'image', 'directive', 'frontmatter', 'overflow', 'internals', 'path'}  # self-test must see each
+WIDTH, COLUMN = 1280, 664  # window, and Quarto's body column in it (see the docstring)
 CHROME_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--hide-scrollbars',
                 '--disable-background-networking', '--disable-component-update', '--disable-sync']
-# Runs at the load event, before Chromium dumps the DOM: records what the browser made of each image.
-PROBE = ("<script>addEventListener('load', () => { for (const i of document.images) "
-         "i.dataset.probe = `${i.naturalWidth} ${i.naturalHeight}`; document.body.dataset.loaded = '1' })</script>")
+# Quarto's reading column and the fonts this site gives it (Quarto's cosmo theme + nbs/styles.css): code wraps
+# (`code-overflow: wrap` in _quarto.yml), outputs don't.
+QUARTO_CSS = f"""<style id="medlin-quarto-column">
+body.jp-Notebook {{ padding: 0; margin: 0; font-size: 16.8px; line-height: 1.6; overflow-x: hidden;
+  font-family: -apple-system, "Segoe UI", Roboto, "Helvetica Neue", "Noto Sans", "Liberation Sans", Arial, sans-serif; }}
+body.jp-Notebook > main {{ width: {COLUMN}px; max-width: {COLUMN}px; margin: 1.5em 0 0 {(WIDTH - COLUMN) // 2}px; padding: 0; }}
+.jp-Cell, .jp-Cell-inputWrapper, .jp-Cell-outputWrapper, .jp-OutputArea, .jp-OutputArea-child {{ padding: 0 !important; margin: 0; }}
+.jp-Collapser, .jp-InputPrompt, .jp-OutputPrompt {{ display: none !important; }}
+.jp-OutputArea-output {{ overflow: visible !important; padding: 0; }}
+.jp-RenderedHTMLCommon {{ padding-right: 0 !important; font-size: 16.8px; }}
+.jp-InputArea-editor {{ border: 0 !important; overflow: visible !important; }}
+pre, .jp-RenderedText pre, .jp-InputArea-editor pre {{
+  font-family: SFMono-Regular, Menlo, Monaco, Consolas, "Liberation Mono", "Courier New", monospace !important;
+  font-size: 0.8rem !important; line-height: 1.5 !important; padding: 0.4em !important; overflow: visible !important; }}
+.jp-InputArea-editor pre {{ white-space: pre-wrap !important; background: #f7f7f7; }}
+.jp-OutputArea-output pre {{ white-space: pre !important; margin-left: 0.8rem; border-left: 2px solid lightsalmon; }}
+</style>"""
+# Runs at the load event, before Chromium dumps the DOM: records what the browser made of each image, and every element
+# wider than the reading column, with its first offending line.
+PROBE = r"""<script>addEventListener('load', () => {
+  for (const i of document.images) i.dataset.probe = `${i.naturalWidth} ${i.naturalHeight}`;
+  const col = document.querySelector('main') || document.body, right = col.getBoundingClientRect().right;
+  const ctx = document.createElement('canvas').getContext('2d'), bad = [], seen = new Set();
+  const wide = el => el.scrollWidth > el.clientWidth + 1 || el.getBoundingClientRect().right > right + 1;
+  const firstLine = el => {
+    if (el.tagName === 'TABLE') { const r = [...el.rows].find(r => r.getBoundingClientRect().right > right + 1) || el.rows[0];
+      return r ? r.innerText.replace(/\s+/g, ' ') : ''; }
+    if (el.tagName !== 'PRE') return el.tagName.toLowerCase() + ' ' + Math.round(el.getBoundingClientRect().width) + ' px wide';
+    const cs = getComputedStyle(el), room = el.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+    ctx.font = `${cs.fontSize} ${cs.fontFamily}`;
+    const wrap = cs.whiteSpace.startsWith('pre-wrap');
+    for (const line of el.innerText.split('\n')) {
+      const w = wrap ? Math.max(0, ...line.split(/\s+/).map(t => ctx.measureText(t).width)) : ctx.measureText(line).width;
+      if (w > room + 1) return line; }
+    return el.innerText.split('\n')[0];
+  };
+  const where = el => el.closest('.jp-InputArea-editor') ? 'code' : el.closest('.jp-OutputArea-output') ? 'output' : 'text';
+  const els = [...document.querySelectorAll('pre, table, img, svg, iframe, .jp-OutputArea-output, main')].reverse();
+  for (const el of els)  // innermost first: an output or the column is reported only if nothing inside it is
+    if (wide(el) && ![...seen].some(s => el.contains(s))) {
+      seen.add(el);
+      bad.push({where: where(el), tag: el.tagName.toLowerCase(), width: el.scrollWidth, room: el.clientWidth, line: firstLine(el)});
+    }
+  document.body.dataset.overflow = JSON.stringify(bad.reverse());
+  document.body.dataset.height = document.documentElement.scrollHeight;
+  document.body.dataset.loaded = '1' })</script>"""
 
 class Fail(Exception):
     "An expected failure, reported as a message without a traceback; `kind` says which check or stage"
@@ -109,7 +162,8 @@ def render(src, dst):
                         (f'\n<div class="description">{markdown2html(str(desc))}</div>' if desc else '')))
     cfg.HTMLExporter.update(exclude_input_prompt=True, exclude_output_prompt=True, embed_images=True)
     body, _ = HTMLExporter(config=cfg).from_notebook_node(nb, resources={'metadata': {'name': title, 'path': str(src.parent)}})
-    dst.write_text(body.replace('</body>', PROBE + '\n</body>', 1), encoding='utf-8')
+    dst.write_text(body.replace('</head>', QUARTO_CSS + '\n</head>', 1).replace('</body>', PROBE + '\n</body>', 1),
+                   encoding='utf-8')
     return title
 
 # --- 3. headless Chromium --------------------------------------------------------------------------------------------
@@ -134,6 +188,38 @@ _re_showdoc = re.compile(r'.*\bshow_doc\b.*')
 _re_fm_text = re.compile(r'^\s*---\s*\n\s*title\s*:|^\s*(?:title|description|categories|order|output-file)\s*:\s*\S',
                          re.MULTILINE)
 _re_err_line = re.compile(r'^\s*([\w.]*(?:Error|Exception|Interrupt|Exit)\b.*)$', re.MULTILINE)
+
+# Python internals a reader must not see in an output or a signature
+_re_internals = re.compile(r'<function [^>]*>?|\b0x[0-9a-f]{6,}\b|__main__\.\w*')
+
+def machine_paths():
+    "A regex for absolute paths of this machine: home, this checkout, the temp folder, and the usual absolute roots"
+    here = sorted({str(ROOT), str(Path.home()), tempfile.gettempdir(), os.path.realpath(tempfile.gettempdir())}, key=len)[::-1]
+    alts = [re.escape(h.rstrip('/')) + r'(?=/|\b)' for h in here if len(h) > 1] + [
+        r'/(?:tmp|work|root|private/var|var/folders|var/tmp)(?=/)', r'/(?:home|Users)/[^/\s]+', r'[A-Za-z]:\\Users\\']
+    return re.compile(r'(?<![\w.~/-])(?:' + '|'.join(alts) + r')\S*|\btmp[a-z0-9_]{8}\b')
+_re_path = machine_paths()
+
+def text_problems(txt, where):
+    "[(kind, message)] for Python internals and machine paths in `txt`, an output"
+    probs = [('internals', f'{where} shows Python internals {m[0]!r}: {_clip(_line_at(txt, m.start()))}')
+             for m in _re_internals.finditer(txt)]
+    probs += [('path', f'{where} shows a path of this machine {m[0]!r}: {_clip(_line_at(txt, m.start()))}')
+              for m in _re_path.finditer(txt)]
+    return probs
+
+def _line_at(txt, i): return txt[txt.rfind('\n', 0, i)+1:(txt.find('\n', i) + 1 or len(txt) + 1) - 1]
+
+def stored_output_problems(path):
+    "[(kind, message)] for machine paths and internals in the outputs stored in notebook `path`, as JupyterLab shows them"
+    import nbformat
+    nb, probs = nbformat.read(path, as_version=4), []
+    for i, c in enumerate(nb.cells):
+        for o in c.get('outputs', []):
+            txts = [o.get('text', '')] + [v for k, v in o.get('data', {}).items() if k.startswith('text/')]
+            txts += ['\n'.join(o.get('traceback', []))]
+            for t in txts: probs += text_problems(''.join(t) if isinstance(t, list) else str(t), f'stored output of cell {i}')
+    return probs
 
 def _clip(s, n=100): s = ' '.join(s.split()); return s if len(s) <= n else s[:n-1] + '…'
 
@@ -195,6 +281,11 @@ def check_dom(dom, page_dir):
     probs += [('directive', f'show_doc object instead of its docs: {_clip(m)}')
               for m in re.findall(r'.*nbdev\.showdoc\.\w+ object.*', outtxt)]
     probs += [('frontmatter', f'raw front matter in text: {_clip(prose[m.start():m.start()+80])}') for m in _re_fm_text.finditer(prose)]
+    for o in outs: probs += text_problems(o.get_text(), 'output')
+    import json
+    for b in json.loads(soup.body.get('data-overflow') or '[]') if soup.body else []:
+        probs.append(('overflow', f'{b["where"]} {b["tag"]} is {b["width"]} px wide in the {COLUMN} px column '
+                      f'({b["room"]} px inside): {_clip(b["line"], 90)!r}'))
     return probs
 
 # --- driver ----------------------------------------------------------------------------------------------------------
@@ -205,11 +296,16 @@ def check_page(nbdir, name, exe, out):
         src = process(nbdir, name)
         page = src.with_suffix('.html')
         title = render(src, page)
-        shot = out/Path(name).with_suffix('.png')
+        shot, kept = out/Path(name).with_suffix('.png'), out/Path(name).with_suffix('.html')
         shot.unlink(missing_ok=True)
-        dom = chrome(exe, page, '--window-size=1200,4000', f'--screenshot={shot}', '--dump-dom')
-        if not shot.exists(): raise Fail(f'chromium saved no screenshot of {page.name}', 'browser')
+        shutil.copy2(page, kept)  # self-contained: images are embedded; tests open it via file://
+        dom = chrome(exe, page, f'--window-size={WIDTH},900', '--dump-dom')
         nimg, probs = dom.count('<img'), check_dom(dom, page.parent)
+        probs = stored_output_problems(nbdir/name) + probs
+        h = re.search(r'data-height="(\d+)"', dom)
+        h = min(max(int(h[1]) if h else 4000, 600), 16000)  # the whole page, within what Chromium will draw
+        chrome(exe, page, f'--window-size={WIDTH},{h}', f'--screenshot={shot}')
+        if not shot.exists(): raise Fail(f'chromium saved no screenshot of {page.name}', 'browser')
     except Fail as e: probs = [(e.kind, str(e))]
     status = 'FAIL' if probs else 'ok'
     print(f'{status:4}  {name:22} {time.time()-t0:5.1f}s  {nimg} images  {title!r:.60}'
@@ -251,6 +347,14 @@ def self_test(exe, out):
         ok = False; print(f'  WRONG no fixture for: {", ".join(sorted(untested))}')
     return ok
 
+def outputs_only(nbs, names):
+    "The fast check: machine paths and Python internals in the stored outputs of the notebooks; 0 if there are none"
+    paths = [Path(nbs)/n for n in names] or sorted(p for p in Path(nbs).glob('*.ipynb') if p.name[0] not in '_.')
+    bad = {p.name: probs for p in paths if (probs := stored_output_problems(p))}
+    report(bad)
+    print(f'{"FAILED" if bad else "passed"}: stored outputs of {len(paths)} notebooks')
+    return 1 if bad else 0
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('names', nargs='*', help='notebooks to check (default: all in --nbs)')
@@ -258,7 +362,9 @@ def main():
     ap.add_argument('--out', default=ROOT/'_out'/'docs', type=Path, help='folder for screenshots (default: _out/docs/)')
     ap.add_argument('--chrome', default=os.environ.get('CHROME'), help='Chromium executable (default: chromium on PATH)')
     ap.add_argument('--self-test', action='store_true', help='check that the fixtures in tools/fixtures are caught')
+    ap.add_argument('--outputs', action='store_true', help='only scan the stored outputs for machine paths and internals')
     a, t0 = ap.parse_args(), time.time()
+    if a.outputs: return outputs_only(a.nbs, a.names)
     try:
         exe = find_chrome(a.chrome)
         if a.self_test: ok = self_test(exe, a.out/'self-test')
