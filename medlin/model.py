@@ -15,12 +15,14 @@ from torch import nn, Tensor
 # %% ../nbs/01_model.ipynb #7d6d2485
 def init_params(n_in:int=4096, # inputs: pixels per image
                 n_out:int=6, # outputs: one logit per class
-                zeros:bool=True, # all zeros (this post's default), else small random weights
-                generator:torch.Generator|None=None, # random source for `zeros=False`, for reproducibility
-               )->tuple[Tensor,Tensor]: # weights `w` [n_out, n_in] (the `nn.Linear` layout), bias `b` [n_out]
-    "Weights and bias of a linear layer: zeros, or random with standard deviation `1/sqrt(n_in)`."
-    w = torch.zeros(n_out, n_in) if zeros else torch.randn(n_out, n_in, generator=generator) / n_in**0.5
-    return w, torch.zeros(n_out)
+                zeros:bool=True, # all zeros (our default), else small random weights
+                generator:torch.Generator|None=None, # random source when `zeros=False`
+                dtype:torch.dtype=torch.float32, # e.g. `torch.float64` for exact checks
+               )->tuple[Tensor,Tensor]: # `w` [n_out, n_in], `b` [n_out]
+    "Weights and bias of a linear layer: zeros, or random with std `1/sqrt(n_in)`."
+    w = (torch.zeros(n_out, n_in, dtype=dtype) if zeros
+         else torch.randn(n_out, n_in, generator=generator, dtype=dtype) / n_in**0.5)
+    return w, torch.zeros(n_out, dtype=dtype)
 
 # %% ../nbs/01_model.ipynb #24c9b49e
 def linear(x:Tensor, # inputs [n, n_in]
@@ -33,14 +35,14 @@ def linear(x:Tensor, # inputs [n, n_in]
 # %% ../nbs/01_model.ipynb #09a52f89
 def logsumexp(x:Tensor # logits [..., n_classes]
              )->Tensor: # `log(sum(exp(x)))` over the last dim [...]
-    "Stable `log(sum(exp(x)))` over the last dim: subtract the max first, so `exp` never overflows."
+    "Stable `log(sum(exp(x)))` over the last dim: subtract the max first, so `exp` can't overflow."
     m = x.max(-1).values
     return m + (x - m.unsqueeze(-1)).exp().sum(-1).log()
 
 # %% ../nbs/01_model.ipynb #83f8ec19
 def log_softmax(x:Tensor # logits [..., n_classes]
                )->Tensor: # log-probabilities, same shape
-    "Stable log of the softmax over the last dim: `x - logsumexp(x)`, with the max subtracted from `x` first."
+    "Stable log-softmax over the last dim: `x - logsumexp(x)`, shifting `x` by its max first."
     x = x - x.max(-1, keepdim=True).values
     return x - x.exp().sum(-1, keepdim=True).log()
 
@@ -50,10 +52,20 @@ def softmax(x:Tensor # logits [..., n_classes]
     return log_softmax(x).exp()
 
 # %% ../nbs/01_model.ipynb #0807cec5
+def _check_targets(z:Tensor, y:Tensor):
+    "Raise, as PyTorch does, unless `y` holds one class index in [0, n_classes) per row of `z`."
+    n, c = len(z), z.shape[-1]
+    if len(y) != n:
+        raise ValueError(f"Expected input batch_size ({n}) to match target batch_size ({len(y)}).")
+    lo, hi = (int(v) for v in y.aminmax()) if len(y) else (0, 0)
+    if lo < 0 or hi >= c:
+        raise IndexError(f"Target {lo if lo < 0 else hi} is out of bounds for {c} classes.")
+
 def nll(logp:Tensor, # log-probabilities [n, n_classes]
         y:Tensor, # targets [n], integers in [0, n_classes)
        )->Tensor: # mean negative log-likelihood, 0-d
     "Mean negative log-probability of the targets."
+    _check_targets(logp, y)
     return -logp[torch.arange(len(y)), y].mean()
 
 def cross_entropy(logits:Tensor, # [n, n_classes]
@@ -66,6 +78,7 @@ def accuracy(logits:Tensor, # [n, n_classes]
              y:Tensor, # targets [n]
             )->float: # fraction of rows whose highest logit is the target
     "Fraction of correct predictions."
+    _check_targets(logits, y)
     return (logits.argmax(-1) == y).float().mean().item()
 
 # %% ../nbs/01_model.ipynb #32b07f5b
@@ -74,19 +87,19 @@ def loss_and_grads(xb:Tensor, # inputs [n, n_in]
                    yb:Tensor, # targets [n]
                    w:Tensor, # weights [n_out, n_in]
                    b:Tensor, # bias [n_out]
-                  )->tuple[Tensor,Tensor,Tensor]: # loss (0-d), dw [n_out, n_in], db [n_out]
-    "Cross-entropy of `linear(xb, w, b)` and its gradients by hand: `dlogits = (softmax - onehot) / n`."
+                  )->tuple[Tensor,Tensor,Tensor]: # loss, dw, db (shaped as w, b)
+    "Cross-entropy of `linear(xb, w, b)` and its gradients, by hand."
     n, idx = len(yb), torch.arange(len(yb))
     logp = log_softmax(linear(xb, w, b))
     loss = nll(logp, yb)
     g = logp.exp_()           # softmax, computed in place
     g[idx, yb] -= 1           # minus the one-hot target
-    g /= n
+    g /= n                    # dloss/dlogits = (softmax - onehot) / n
     return loss, g.T @ xb, g.sum(0)
 
 # %% ../nbs/01_model.ipynb #195587c8
 class SoftmaxRegression(nn.Module):
-    "A linear layer on flattened images; `weight` and `bias` as in `nn.Linear`, zeros at the start."
+    "A linear layer on flattened images, zeros at the start; `weight`, `bias` as in `nn.Linear`."
     def __init__(self,
                  n_in:int=4096, # inputs: pixels per image
                  n_out:int=6, # outputs: one logit per class
@@ -96,6 +109,6 @@ class SoftmaxRegression(nn.Module):
         self.weight, self.bias = nn.Parameter(w), nn.Parameter(b)
 
     def forward(self, x:Tensor # images [n, n_in]
-               )->Tensor: # logits [n, n_out]; apply `softmax` for probabilities
+               )->Tensor: # logits [n, n_out]; `softmax` makes them probabilities
         "The logits: `linear(x, weight, bias)`."
         return linear(x, self.weight, self.bias)

@@ -13,19 +13,25 @@ import torch
 
 # %% ../nbs/02_sgd.ipynb #ccbbe820
 class SGD:
-    "Stochastic gradient descent with momentum and weight decay, the same as `torch.optim.SGD` (no dampening or Nesterov)."
+    "SGD with momentum and weight decay, as `torch.optim.SGD` (no dampening, no Nesterov)."
     def __init__(self,
                  params, # tensors to optimise; each is updated from its `.grad`
                  lr:float, # learning rate
                  mom:float=0., # momentum: how much of the previous step's direction to keep
                  wd:float=0., # weight decay: adds `wd * p` to each gradient
                 ):
+        if isinstance(params, torch.Tensor): raise TypeError("params argument given to the "
+            f"optimizer should be an iterable of Tensors, but got {torch.typename(params)}")
+        hypers = ('learning rate', 'lr', lr), ('momentum', 'mom', mom), ('weight decay', 'wd', wd)
+        for name, k, v in hypers:
+            if not v >= 0: raise ValueError(f"Invalid {name}: {k}={v}, it must be >= 0")
         self.params, self.lr, self.mom, self.wd = list(params), lr, mom, wd
+        if not self.params: raise ValueError("optimizer got an empty parameter list")
         self.bufs = [None] * len(self.params)  # momentum buffers, created at the first step
 
     @torch.no_grad()
     def step(self):
-        "Update every parameter that has a `.grad`: `p -= lr * g`, `g` with weight decay and momentum applied."
+        "Update each parameter that has a `.grad`: `p -= lr * g`, with decay and momentum in `g`."
         for i, p in enumerate(self.params):
             if p.grad is None: continue
             g = p.grad.add(p, alpha=self.wd) if self.wd else p.grad
@@ -36,7 +42,7 @@ class SGD:
             p.add_(g, alpha=-self.lr)
 
     def zero_grad(self):
-        "Forget the gradients, so that the next `backward` writes fresh ones instead of adding to these."
+        "Forget the gradients, so that the next `backward` writes fresh ones."
         for p in self.params: p.grad = None
 
 # %% ../nbs/02_sgd.ipynb #cd26daed
@@ -49,5 +55,6 @@ def check_finite(loss, # the loss: a 0-d tensor or a float
     "Raise `DivergedError` if `loss` is `inf` or `nan`; otherwise return it unchanged."
     l = loss.item() if isinstance(loss, torch.Tensor) else float(loss)
     if math.isfinite(l): return loss
-    at, hint = (f' at lr={lr:g}', f'e.g. lr={lr/10:g}') if lr is not None else ('', 'e.g. a tenth of it')
-    raise DivergedError(f'training diverged{at}: the loss is {l}. Try a smaller learning rate, {hint}.')
+    at, hint = (f' at lr={lr:g}', f'lr={lr/10:g}') if lr is not None else ('', 'a tenth of it')
+    raise DivergedError(f'training diverged{at}: the loss is {l}. '
+                        f'Try a smaller learning rate, e.g. {hint}.')
