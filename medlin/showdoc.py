@@ -13,7 +13,7 @@ from fastcore.docments import docments, docstring, MarkdownRenderer
 
 # %% ../nbs/95_showdoc.ipynb #showdoc-06
 def type_name(t) -> str: # an annotation
-    "A plain name for annotation `t`: `Images`, not `__main__.Images` or `<class 'medlin.data.Images'>`"
+    "A plain name for annotation `t`: a class's own name, without its module or `<class ...>`"
     if t is inspect.Parameter.empty: return ''
     if isinstance(t, str): return t
     if isinstance(t, type) and not getattr(t, '__args__', None): return t.__qualname__
@@ -92,6 +92,11 @@ class DocTable(MarkdownRenderer):
             doc += ''.join(f'| {_cell(n)} | {_cell(t)} | {_cell(d)} | {_cell(c)} |\n' for n, t, d, c in rows) + '\n'
         if (src := _source_link(self.fn)): doc += src + '\n'
         return doc
+
+    def __repr__(self): # the plain-text form, stored beside the Markdown
+        d = docstring(self.fn_obj) or ''
+        return self.signature(self.params()) + (f'\n{d}' if d else '')
+    __str__ = __repr__
 
     def __init__(self, sym, name=None, title_level=3, maxline=110):
         super().__init__(sym, name=name, title_level=title_level, maxline=maxline)
