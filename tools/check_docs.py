@@ -324,6 +324,30 @@ def check_all(nbs, names, exe, out):
         nbdir = stage(nbs, Path(tmp))
         return {n: check_page(nbdir, n, exe, out) for n in found}
 
+def check_site(nbs):
+    "[(kind, message)] for the Posts listing and the navigation: posts with a date and an existing image, no test notebooks"
+    import yaml, nbformat
+    nbs, probs = Path(nbs), []
+    if not (nbs/'posts.qmd').is_file(): return probs
+    m = _re_fm.match((nbs/'posts.qmd').read_text().strip())
+    listing = (yaml.safe_load(m[1]) if m else {}).get('listing') or {}
+    fields = listing.get('fields') or []
+    if missing := [f for f in ('image', 'date', 'title', 'reading-time') if f not in fields]:
+        probs.append(('site', f'posts.qmd: the listing\'s fields lack {", ".join(missing)}'))
+    for name in listing.get('contents') or []:
+        if re.match(r'9\d_', name): probs.append(('site', f'posts.qmd lists the test notebook {name}')); continue
+        if not (nbs/name).is_file(): probs.append(('site', f'posts.qmd lists {name}, which does not exist')); continue
+        nb = nbformat.read(nbs/name, as_version=4)
+        fm = dict(re.findall(r'^-\s*([\w-]+)\s*:\s*(.+?)\s*$', nb.cells[0].source, re.MULTILINE)) if nb.cells else {}
+        for key in 'date', 'image':
+            if key not in fm: probs.append(('site', f'{name}: no `- {key}:` in its front matter, which the listing shows'))
+        if 'image' in fm and not (nbs/fm['image']).is_file():
+            probs.append(('site', f'{name}: its image {fm["image"]} does not exist (run tools/post_images.py)'))
+    for cfg in '_quarto.yml', 'sidebar.yml':
+        if (nbs/cfg).is_file() and (bad := re.findall(r'\b9\d_\w+\.ipynb', (nbs/cfg).read_text())):
+            probs.append(('site', f'{cfg} links the test notebook(s) {", ".join(bad)}'))
+    return probs
+
 def report(results):
     bad = {n: p for n, p in results.items() if p}
     for n, probs in bad.items():
@@ -368,7 +392,10 @@ def main():
     try:
         exe = find_chrome(a.chrome)
         if a.self_test: ok = self_test(exe, a.out/'self-test')
-        else: ok = not report(check_all(a.nbs, a.names, exe, a.out))
+        else:
+            results = check_all(a.nbs, a.names, exe, a.out)
+            if not a.names and (site := check_site(a.nbs)): results['posts.qmd'] = site
+            ok = not report(results)
     except Fail as e: print(f'error: {e}', file=sys.stderr); return 2
     shots = a.out/'self-test' if a.self_test else a.out
     print(f'\n{"passed" if ok else "FAILED"} in {time.time()-t0:.1f}s; screenshots in {shots}')
