@@ -12,7 +12,8 @@ import inspect, re
 from fastcore.docments import docments, docstring, MarkdownRenderer
 
 # %% ../nbs/95_showdoc.ipynb #showdoc-06
-def type_name(t) -> str: # an annotation
+def type_name(t, # an annotation
+             ) -> str:
     "A plain name for annotation `t`: a class's own name, without its module or `<class ...>`"
     if t is inspect.Parameter.empty: return ''
     if isinstance(t, str): return t
@@ -23,7 +24,8 @@ def type_name(t) -> str: # an annotation
     return re.sub(r'\b(?:[A-Za-z_]\w*\.)+(?=[A-Za-z_])', '', s)  # `typing.Optional[pathlib.Path]` -> `Optional[Path]`
 
 # %% ../nbs/95_showdoc.ipynb #showdoc-08
-def default_str(d) -> str: # a default value
+def default_str(d, # a default value
+               ) -> str:
     "How default `d` reads in the docs: its repr, unless that is an object's `<... at 0x...>`"
     if d is inspect.Parameter.empty: return ''
     if inspect.isfunction(d) or inspect.isclass(d) or inspect.isbuiltin(d): return d.__qualname__
