@@ -43,6 +43,7 @@ def build(nbs, dest):
     if not src_nb.is_file(): raise Fail(f'{src_nb} not found')
     with tempfile.TemporaryDirectory(prefix='make-readme-') as tmp:
         nb, fm, cfg = prepare(process(stage(nbs, Path(tmp)), src_nb.name))
+        nb.metadata.setdefault('language_info', {}).setdefault('name', 'python')  # code blocks fenced as ```python
         title = str(fm.get('title') or '').strip()
         if not title: raise Fail(f'{src_nb} has no title: its first cell must be the front matter (`# title`, `> description`)')
         md, res = MarkdownExporter(config=cfg).from_notebook_node(nb, resources={'output_files_dir': 'index_files'})
