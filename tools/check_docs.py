@@ -6,7 +6,8 @@ project), rendered to HTML with nbconvert (front matter title, Quarto cell optio
 Chromium, which saves a screenshot and dumps the DOM after load. A page fails if it shows an error output, has no
 title, has a broken, empty or single-colour image, or shows nbdev directives, `show_doc` calls or raw front matter;
 if a code block, output, table or image is wider than the reading column (measured in Chromium: `scrollWidth` against
-`clientWidth`, and the right edge against the column's); if an output or signature shows Python internals (`<function `,
+`clientWidth`, and the right edge against the column's); if a heading is only a name in code (it takes the name's API
+anchor); if an output or signature shows Python internals (`<function `,
 a memory address `0x...`, `__main__.`); or if an output, stored or rendered, holds an absolute path of this machine.
 
 The page is laid out like Quarto's reading column at 1280 px: this site's layout (cosmo, floating sidebar, toc on the
@@ -27,7 +28,7 @@ from urllib.parse import unquote
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT/'tools'/'fixtures'
-KINDS = {'error', 'title', 'image', 'directive', 'frontmatter', 'overflow', 'internals', 'path'}  # self-test must see each
+KINDS = {'error', 'title', 'image', 'directive', 'frontmatter', 'overflow', 'internals', 'path', 'anchor'}  # self-test must see each
 WIDTH, COLUMN = 1280, 664  # window, and Quarto's body column in it (see the docstring)
 CHROME_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--hide-scrollbars',
                 '--disable-background-networking', '--disable-component-update', '--disable-sync']
@@ -272,6 +273,11 @@ def check_dom(dom, page_dir):
     # nbconvert's markdown parser (unlike Quarto's) reads a `#| x` line as a heading `| x`
     probs += [('directive', f'nbdev directive in text: #{_clip(h.get_text())}') for h in soup.find_all(re.compile('^h[1-6]$'))
               if h.get_text().lstrip().startswith('|')]
+    # a heading that is only a name in code, like "### `fit`", takes the anchor (#fit) of that name's API entry
+    for h in soup.find_all(re.compile('^h[1-6]$')):
+        if (cs := h.find_all('code')) and len(cs) == 1 and h.get_text(strip=True) == cs[0].get_text(strip=True):
+            probs.append(('anchor', f'heading {h.get_text(strip=True)!r} reads like an API entry and takes its anchor; '
+                          'give it words ("The training loop")'))
     for c in soup('code'): c.decompose()  # inline and fenced code in prose may quote directives on purpose
     prose = soup.body.get_text('\n') if soup.body else ''
     outtxt = '\n'.join(o.get_text() for o in outs)
