@@ -87,7 +87,7 @@ def loss_and_grads(xb:Tensor, # inputs [n, n_in]
                    yb:Tensor, # targets [n]
                    w:Tensor, # weights [n_out, n_in]
                    b:Tensor, # bias [n_out]
-                  )->tuple[Tensor,Tensor,Tensor]: # loss, dw, db (shaped as w, b)
+                  )->tuple[Tensor,Tensor,Tensor]: # loss, dw, db
     "Cross-entropy of `linear(xb, w, b)` and its gradients, by hand."
     n, idx = len(yb), torch.arange(len(yb))
     logp = log_softmax(linear(xb, w, b))
