@@ -44,18 +44,19 @@ def _source_link(fn) -> str:
     except Exception: src = None
     return f'[source]({src})' if src else ''
 
-def _wrap_sig(name, parts, width=76) -> str:
-    "`name(a, b, ...)` in lines of at most `width` characters where it can"
-    one = f'{name}({", ".join(parts)})'
+def _wrap_sig(name, parts, ret='', width=76) -> str:
+    "`name(a, b, ...) -> ret` in lines of at most `width` characters where it can"
+    ret = f' -> {ret}' if ret else ''
+    one = f'{name}({", ".join(parts)}){ret}'
     if len(one) <= width or not parts: return one
     lines, cur = [], f'{name}('
     for i, p in enumerate(parts):
-        p += ', ' if i < len(parts) - 1 else ')'
+        p += ', ' if i < len(parts) - 1 else ')' + ret
         if len(cur) + len(p.rstrip()) > width and cur.strip(): lines.append(cur.rstrip()); cur = '    '
         cur += p
     return '\n'.join(lines + [cur.rstrip()])
 
-# %% ../nbs/95_showdoc.ipynb #showdoc-12
+# %% ../nbs/95_showdoc.ipynb #showdoc-13
 class DocTable(MarkdownRenderer):
     "`show_doc` as nbdev 2 drew it: heading, signature, docstring and a table of the parameters and their docments"
     def params(self):
@@ -79,9 +80,8 @@ class DocTable(MarkdownRenderer):
                 if (t := type_name(p.annotation)): s += f':{t}'
                 if (d := default_str(p.default)): s += f'={d}'
                 ps.append(s)
-        sig = _wrap_sig(self.nm, ps)
-        if self.sig is not None and (r := type_name(self.sig.return_annotation)) and r != 'None': sig += f' -> {r}'
-        return sig
+        r = type_name(self.sig.return_annotation) if self.sig is not None else ''
+        return _wrap_sig(self.nm, ps, r if r != 'None' else '')
 
     def _repr_markdown_(self):
         rows = self.params()
@@ -104,7 +104,7 @@ class DocTable(MarkdownRenderer):
         super().__init__(sym, name=name, title_level=title_level, maxline=maxline)
         self.fn_obj = self.sym
 
-# %% ../nbs/95_showdoc.ipynb #showdoc-13
+# %% ../nbs/95_showdoc.ipynb #showdoc-14
 def show_doc(sym, # a function or class
              renderer=None, # a `MarkdownRenderer` subclass (default: `DocTable`)
              name:str|None=None, # the name to show (default: `sym`'s)
