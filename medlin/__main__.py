@@ -1,5 +1,5 @@
 "`python -m medlin`: list medlin's commands, one line each (fast: imports nothing heavy)"
-import sys
+import os, sys
 from importlib.metadata import entry_points
 
 COMMANDS = {  # what each command does, in the order a newcomer uses them
@@ -9,8 +9,10 @@ COMMANDS = {  # what each command does, in the order a newcomer uses them
 }
 
 def main():
-    found = sorted(e.name for e in entry_points(group='console_scripts') if e.value.startswith('medlin.'))
-    names = [n for n in COMMANDS if n in found or not found] + [n for n in found if n not in COMMANDS]
+    eps = entry_points(group='console_scripts')
+    found = sorted(e.name for e in eps if e.value.startswith('medlin.'))
+    names = [n for n in COMMANDS if n in found or not found]
+    names += [n for n in found if n not in COMMANDS]
     w = max(map(len, names))
     print('medlin: a linear layer and a softmax, trained by SGD on Medical MNIST\n'
           'or on your own folders of images.\n\nCommands (each explains its options with --help):')
@@ -18,4 +20,7 @@ def main():
     print('\nDocs: https://medlin-dev.github.io/medlin/ (or help(medlin) in Python)')
     return 0
 
-if __name__ == '__main__': sys.exit(main())
+if __name__ == '__main__':
+    try: sys.exit(main())
+    except BrokenPipeError:  # `python -m medlin | head`: stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno()); sys.exit(1)

@@ -1,4 +1,4 @@
-"""`medlin.showdoc`: `show_doc` with a table of parameters, plain type names, and no Markdown that only Quarto reads
+"""`medlin.showdoc`: `show_doc` with a parameter table and plain type names, for JupyterLab too
 
 Docs: https://medlin-dev.github.io/medlin/showdoc.html.md"""
 
@@ -19,9 +19,9 @@ def type_name(t, # an annotation
     if isinstance(t, str): return t
     if isinstance(t, type) and not getattr(t, '__args__', None): return t.__qualname__
     if callable(t) and hasattr(t, '__qualname__') and not hasattr(t, '__origin__'):
-        return t.__qualname__.split('.<locals>')[0]  # a converter function, e.g. `positive`: its name
+        return t.__qualname__.split('.<locals>')[0]  # a converter function: its name
     s = re.sub(r"<class '([\w.]+)'>", r'\1', str(t))
-    return re.sub(r'\b(?:[A-Za-z_]\w*\.)+(?=[A-Za-z_])', '', s)  # `typing.Optional[pathlib.Path]` -> `Optional[Path]`
+    return re.sub(r'\b(?:[A-Za-z_]\w*\.)+(?=[A-Za-z_])', '', s)  # `typing.List[x.Path]`: `List[Path]`
 
 # %% ../nbs/95_showdoc.ipynb #showdoc-08
 def default_str(d, # a default value
@@ -52,21 +52,23 @@ def _wrap_sig(name, parts, ret='', width=76) -> str:
     lines, cur = [], f'{name}('
     for i, p in enumerate(parts):
         p += ', ' if i < len(parts) - 1 else ')' + ret
-        if len(cur) + len(p.rstrip()) > width and cur.strip(): lines.append(cur.rstrip()); cur = '    '
+        if len(cur) + len(p.rstrip()) > width and cur.strip():
+            lines.append(cur.rstrip()); cur = '    '
         cur += p
     return '\n'.join(lines + [cur.rstrip()])
 
 # %% ../nbs/95_showdoc.ipynb #showdoc-13
 class DocTable(MarkdownRenderer):
-    "`show_doc` as nbdev 2 drew it: heading, signature, docstring and a table of the parameters and their docments"
+    "`show_doc` as nbdev 2 drew it: heading, signature, docstring, table of parameters"
     def params(self):
-        "[(name, type, default, doc)] for the parameters in the signature, and the return value as `Returns`"
+        "[(name, type, default, doc)] for each parameter, and for the return value as `Returns`"
         if self.sig is None: return []
         try: dm = docments(self.fn_obj)  # {name: docment}
         except Exception: dm = {}
         stars = {inspect.Parameter.VAR_POSITIONAL: '\\*', inspect.Parameter.VAR_KEYWORD: '\\*\\*'}
-        rows = [(stars.get(p.kind, '') + p.name, type_name(p.annotation), default_str(p.default), dm.get(p.name) or '')
-                for p in self.sig.parameters.values() if p.name not in ('self', 'cls')]
+        ps = [p for p in self.sig.parameters.values() if p.name not in ('self', 'cls')]
+        rows = [(stars.get(p.kind, '') + p.name, type_name(p.annotation), default_str(p.default),
+                 dm.get(p.name) or '') for p in ps]
         r = self.sig.return_annotation
         if dm.get('return') or r not in (inspect.Parameter.empty, None):
             rows.append(('**Returns**', type_name(r), '', dm.get('return') or ''))
@@ -76,7 +78,7 @@ class DocTable(MarkdownRenderer):
         ps = []
         if self.sig is not None:
             for p in self.sig.parameters.values():
-                s = ('*' if p.kind == p.VAR_POSITIONAL else '**' if p.kind == p.VAR_KEYWORD else '') + p.name
+                s = {p.VAR_POSITIONAL: '*', p.VAR_KEYWORD: '**'}.get(p.kind, '') + p.name
                 if (t := type_name(p.annotation)): s += f':{t}'
                 if (d := default_str(p.default)): s += f'={d}'
                 ps.append(s)
@@ -88,10 +90,13 @@ class DocTable(MarkdownRenderer):
         h = '#' * self.title_level
         doc = f'---\n\n{h} {self.nm}\n\n'
         if self.sig is not None or rows: doc += f'```python\n{self.signature(rows)}\n```\n\n'
-        if (d := docstring(self.fn_obj) or ''): doc += re.sub(r'^(\s*)(.+)', r'\1*\2*', d.strip(), count=1) + '\n\n'
+        if (d := docstring(self.fn_obj) or ''):  # the first line in italics, as nbdev does
+            doc += re.sub(r'^(\s*)(.+)', r'\1*\2*', d.strip(), count=1) + '\n\n'
         if any(r[0] != '**Returns**' or r[3] for r in rows):
-            doc += '| | **Type** | **Default** | **Details** |\n| -- | -------- | ----------- | ----------- |\n'
-            doc += ''.join(f'| {_cell(n)} | {_cell(t)} | {_cell(d)} | {_cell(c)} |\n' for n, t, d, c in rows) + '\n'
+            ncol = 4 if any(r[3] for r in rows) else 3  # no empty Details column
+            cols = ['', '**Type**', '**Default**', '**Details**'][:ncol]
+            doc += '| ' + ' | '.join(cols) + ' |\n|' + ' -- |' * len(cols) + '\n'
+            doc += ''.join('| ' + ' | '.join(map(_cell, r[:ncol])) + ' |\n' for r in rows) + '\n'
         if (src := _source_link(self.fn)): doc += src + '\n'
         return doc
 
@@ -110,5 +115,5 @@ def show_doc(sym, # a function or class
              name:str|None=None, # the name to show (default: `sym`'s)
              title_level:int=3, # the heading level of the name
             ):
-    "Show the signature, docstring and parameter table of `sym`, cleanly in JupyterLab, nbconvert and Quarto"
+    "Show the signature, docstring and parameter table of `sym`: in JupyterLab, nbconvert, Quarto"
     return (renderer or DocTable)(sym, name=name, title_level=title_level)
