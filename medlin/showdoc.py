@@ -21,7 +21,7 @@ def type_name(t, # an annotation
     if callable(t) and hasattr(t, '__qualname__') and not hasattr(t, '__origin__'):
         return t.__qualname__.split('.<locals>')[0]  # a converter function: its name
     s = re.sub(r"<class '([\w.]+)'>", r'\1', str(t))
-    return re.sub(r'\b(?:[A-Za-z_]\w*\.)+(?=[A-Za-z_])', '', s)  # `typing.List[x.Path]`: `List[Path]`
+    return re.sub(r'\b(?:[A-Za-z_]\w*\.)+(?=[A-Za-z_])', '', s)  # `List[x.Path]`: `List[Path]`
 
 # %% ../nbs/95_showdoc.ipynb #showdoc-08
 def default_str(d, # a default value

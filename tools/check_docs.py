@@ -309,7 +309,7 @@ def check_page(nbdir, name, exe, out):
         nimg, probs = dom.count('<img'), check_dom(dom, page.parent)
         probs = stored_output_problems(nbdir/name) + probs
         h = re.search(r'data-height="(\d+)"', dom)
-        h = min(max(int(h[1]) if h else 4000, 600), 16000)  # the whole page, within what Chromium will draw
+        h = min(max(int(h[1]) if h else 4000, 600), 30000)  # the whole page, within what Chromium will draw
         chrome(exe, page, f'--window-size={WIDTH},{h}', f'--screenshot={shot}')
         if not shot.exists(): raise Fail(f'chromium saved no screenshot of {page.name}', 'browser')
     except Fail as e: probs = [(e.kind, str(e))]
