@@ -350,8 +350,11 @@ def check_site(nbs):
         if 'image' in fm and not (nbs/fm['image']).is_file():
             probs.append(('site', f'{name}: its image {fm["image"]} does not exist (run tools/post_images.py)'))
     for cfg in '_quarto.yml', 'sidebar.yml':
-        if (nbs/cfg).is_file() and (bad := re.findall(r'\b9\d_\w+\.ipynb', (nbs/cfg).read_text())):
+        txt = (nbs/cfg).read_text() if (nbs/cfg).is_file() else ''
+        if bad := re.findall(r'\b9\d_\w+\.ipynb', txt):
             probs.append(('site', f'{cfg} links the test notebook(s) {", ".join(bad)}'))
+        if gone := [f for f in re.findall(r'[\w.-]+\.(?:ipynb|qmd)\b', txt) if not (nbs/f).is_file()]:
+            probs.append(('site', f'{cfg} links {", ".join(gone)}, which do(es) not exist'))
     return probs
 
 def report(results):
