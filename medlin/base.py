@@ -19,12 +19,12 @@ class DataError(Exception):
 
 # %% ../nbs/00a_base.ipynb #c2589adf
 LIMITS = dict(  # name: (default, what it bounds); `MEDLIN_<name>` overrides each
-    MAX_PIXELS=(8192 * 8192, 'pixels in one image, checked from its header before decoding'),
+    MAX_PIXELS=(8192 * 8192, 'pixels per image, read from its header'),
     MAX_IMAGES=(10_000_000, 'image files in one dataset'),
-    MAX_BYTES=(8 << 30, 'bytes read from a source (uncompressed) or downloaded, and bytes of decoded pixels'),
-    MAX_RATIO=(100, 'uncompressed to compressed size of an archive or of one entry in it'),
+    MAX_BYTES=(8 << 30, 'bytes read, downloaded or decoded'),
+    MAX_RATIO=(100, 'how much an archive or entry expands'),
     DOWNLOAD_TIMEOUT=(3600, 'seconds a whole download may take'),
-    STALL_TIMEOUT=(60, 'seconds to wait for the next byte from a server'))
+    STALL_TIMEOUT=(60, 'seconds to wait for the next byte'))
 
 def limit(name:str # a key of `LIMITS`, e.g. 'MAX_PIXELS'
          )->int:

@@ -263,16 +263,16 @@ def clear_cache(cache:str|Path|None=None)->int:
 # %% ../nbs/00_data.ipynb #e27884f1
 def _limits_help():
     return 'limits (environment variables, default):\n' + '\n'.join(
-        f'  MEDLIN_{k:<17}{v:>14,}  {doc}' for k, (v, doc) in LIMITS.items())
+        f'  {"MEDLIN_" + k:<24}{v:>14,}  {doc}' for k, (v, doc) in LIMITS.items())
 
 def medlin_data(argv:list=None # the arguments; default `sys.argv[1:]`
                ):
     "The `medlin-data` command: fetch, verify and cache a dataset and summarise it; show or clear the cache"
     import argparse
     p = argparse.ArgumentParser('medlin-data', formatter_class=argparse.RawDescriptionHelpFormatter,
-        description='Fetch, verify and cache Medical MNIST (or any folder-per-class image set), and summarise it.',
-        epilog=_limits_help() + '\n\nThe cache is $MEDLIN_CACHE, else ~/.cache/medlin: about 245 MB for Medical MNIST '
-               '(plus the\n93 MB download when the data comes from the URL).')
+        description='Fetch, verify and cache Medical MNIST (or any folder-per-class image set).',
+        epilog=_limits_help() + '\n\nThe cache is $MEDLIN_CACHE, else ~/.cache/medlin. Medical MNIST takes 245 MB\n'
+               'there, plus the 93 MB download when the data comes from the URL.')
     p.add_argument('--data', help='URL, archive or folder (default: $MEDLIN_DATA, else the pinned upstream zip)')
     p.add_argument('--cache', help='cache folder (default: $MEDLIN_CACHE, else ~/.cache/medlin)')
     p.add_argument('--no-verify', action='store_true', help='skip the content check (for a dataset other than Medical MNIST)')

