@@ -8,7 +8,7 @@ Docs: https://medlin-dev.github.io/medlin/showdoc.html.md"""
 __all__ = ['type_name', 'default_str', 'DocTable', 'show_doc']
 
 # %% ../nbs/95_showdoc.ipynb #showdoc-04
-import inspect, re
+import inspect, re, textwrap
 from fastcore.docments import docments, docstring, MarkdownRenderer
 
 # %% ../nbs/95_showdoc.ipynb #showdoc-06
@@ -100,8 +100,8 @@ class DocTable(MarkdownRenderer):
         if (src := _source_link(self.fn)): doc += src + '\n'
         return doc
 
-    def __repr__(self): # the plain-text form, stored beside the Markdown
-        d = docstring(self.fn_obj) or ''
+    def __repr__(self): # the plain-text form, stored beside the Markdown: lines of at most 76 characters
+        d = '\n'.join(textwrap.fill(l, 76) for l in (docstring(self.fn_obj) or '').splitlines())
         return self.signature(self.params()) + (f'\n{d}' if d else '')
     __str__ = __repr__
 
