@@ -100,7 +100,7 @@ class DocTable(MarkdownRenderer):
         if (src := _source_link(self.fn)): doc += src + '\n'
         return doc
 
-    def __repr__(self): # the plain-text form, stored beside the Markdown: lines of at most 76 characters
+    def __repr__(self): # the plain-text form, stored beside the Markdown: lines of <= 76 characters
         d = '\n'.join(textwrap.fill(l, 76) for l in (docstring(self.fn_obj) or '').splitlines())
         return self.signature(self.params()) + (f'\n{d}' if d else '')
     __str__ = __repr__

@@ -3,7 +3,9 @@
 Starts `jupyter lab` on a free local port (no token) with DIR as its root, opens each notebook with a fresh workspace,
 runs Run > Run All Cells, waits until no cell is busy, and saves screenshots of the first show_doc outputs and of the
 view in _out/jlab/. Fails if a show_doc output (a Markdown output with a table) shows `{target=`, `__main__.`,
-`<function ` or a memory address. Work on copies (e.g. a scratch folder): Run All changes the notebooks' outputs.
+`<function ` or a memory address, or if a code cell or an output is wider than its area at 1280 px (the file
+browser open, as JupyterLab starts; all cells attached: windowing off). Work on copies (e.g. a scratch folder):
+Run All changes the notebooks' outputs.
 
     python tools/check_jupyterlab.py DIR NB.ipynb [NB.ipynb...]
 """
@@ -15,8 +17,15 @@ root, names = Path(sys.argv[1]).resolve(), sys.argv[2:]
 out = Path('_out/jlab'); out.mkdir(parents=True, exist_ok=True)
 s = socket.socket(); s.bind(('127.0.0.1', 0)); port = s.getsockname()[1]; s.close()
 env = {**os.environ, 'MEDLIN_THREADS': '1'}
+import tempfile, json
+cfg = Path(tempfile.mkdtemp(prefix='check-jupyterlab-'))
+for f, v in {'@jupyterlab/notebook-extension/tracker': {'windowingMode': 'none'},
+             '@jupyterlab/apputils-extension/notification': {'fetchNews': 'false', 'checkForUpdates': False}}.items():
+    (cfg/'settings'/f).parent.mkdir(parents=True, exist_ok=True)
+    (cfg/'settings'/f'{f}.jupyterlab-settings').write_text(json.dumps(v))
 lab = subprocess.Popen(['jupyter', 'lab', '--no-browser', f'--port={port}', '--ip=127.0.0.1', '--ServerApp.token=',
                         '--ServerApp.password=', '--ServerApp.disable_check_xsrf=True', f'--ServerApp.root_dir={root}',
+                        f'--LabApp.user_settings_dir={cfg/"settings"}', f'--LabApp.workspaces_dir={cfg/"ws"}',
                         '--allow-root'],
                        stdout=subprocess.DEVNULL, stderr=open('/tmp/jlab-docs.log', 'w'), env=env)
 fails = []
@@ -57,11 +66,24 @@ try:
                 docs.nth(i).screenshot(path=str(out/f'{Path(name).stem}-doc{i}.png'))
             pg.screenshot(path=str(out/f'{Path(name).stem}-view.png'))
             pg.keyboard.press('Control+s'); time.sleep(1)
+            wide = pg.evaluate(r"""() => {
+              const cells = [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell')], bad = [];
+              cells.forEach((c, i) => {
+                for (const el of c.querySelectorAll('.cm-scroller, .jp-OutputArea-output pre, .jp-OutputArea-output table, .jp-OutputArea-output'))
+                  if (el.scrollWidth > el.clientWidth + 1) {
+                    const lines = el.innerText.split('\n'), long = lines.reduce((a, b) => b.length > a.length ? b : a, '');
+                    bad.push(`cell ${i} ${el.className.split(' ')[0] || el.tagName}: ${el.scrollWidth} px in ${el.clientWidth}: ${long.slice(0, 90)}`);
+                    break; }
+              });
+              return bad; }""")
+            for w in wide: print('   WIDE:', w)
+            if wide: fails.append(name)
             # any source-link text left as literal pandoc attributes anywhere in the notebook?
             lit = pg.evaluate("() => [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea')].some(o => o.innerText.includes('{target='))")
             if lit: print('   BAD: literal {target= in the notebook'); fails.append(name)
         b.close()
 finally:
     lab.terminate(); lab.wait(10)
+    import shutil; shutil.rmtree(cfg, ignore_errors=True)
 print('FAILED: ' + ' '.join(fails) if fails else 'all clean')
 sys.exit(1 if fails else 0)
