@@ -16,7 +16,8 @@ from pathlib import Path
 import numpy as np, torch
 from filelock import FileLock
 from .base import DataError, LIMITS, limit, Progress, set_threads, exit_on_error
-from .fetch import check_source, download, is_download, open_source, find_class_root, is_image
+from .fetch import download, is_download
+from .archive import check_source, open_source, find_class_root, is_image
 from .images import decode_gray, read_image
 
 # %% ../nbs/00_data.ipynb #aa82c60f
