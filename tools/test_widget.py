@@ -147,7 +147,8 @@ def run_page(browser, page_path, tmp, ck, model=None, cache=None):
                     f'{Path(page_path).name}: no widget with #medlin-file and #medlin-result'): return ctx.close()
     src = Path(page_path).read_text(encoding='utf-8')  # the widget as the page holds it, before its script ran
     i = src.find('<div class="medlin-widget"'); j = src.find(END, i)
-    if not ck.check('hooks', i >= 0 and j >= 0, f'{Path(page_path).name}: the widget\'s HTML does not end with {END!r}'):
+    if not ck.check('hooks', i >= 0 and j >= 0,
+                    f'{Path(page_path).name}: the widget\'s HTML does not end with {END!r}'):
         return ctx.close()
     html = src[i:j + len(END)]
     kb = len(html.encode()) / 1024
@@ -240,6 +241,13 @@ def run_page(browser, page_path, tmp, ck, model=None, cache=None):
         c0 = count(page); page.set_input_files('#medlin-file', str(f))
         try: diffs[f.name] = compare(f, result(page, c0, f.name), None)
         except AssertionError as e: ck.check('files', False, str(e))
+    bad = tmp/'notes.txt'; bad.write_text('not an image')  # a wrong file: a message, and no stale prediction
+    c0 = count(page); page.set_input_files('#medlin-file', str(bad))
+    try:
+        r = result(page, c0, bad.name)
+        ck.check('hooks', r['error'] and bad.name in r['text'] and r['cls'] is None and r['probs'] is None,
+                 f'{bad.name}: expected data-error, a message naming the file and no data-class; got {r["text"]!r}')
+    except AssertionError as e: ck.check('hooks', False, str(e))
     sd = [diffs[f.name] for f in sfiles if diffs.get(f.name) is not None]
     od = [diffs[f.name] for f in ofiles if diffs.get(f.name) is not None]
     sure = [f for f in ofiles if cmd[f.name][1] >= SURE]
