@@ -68,7 +68,8 @@ def torch_side(model, files):
     if r.returncode: raise Fail(f'medlin-predict failed: {(r.stderr or r.stdout).strip()[-300:]}')
     cmd = {Path(d['file']).name: (d['class'], d['probability']) for d in json.loads(r.stdout)}
     m, info = medlin_fn('load_model')(model)
-    read_image, softmax = medlin_fn('read_image'), medlin_fn('softmax')
+    from medlin.model import softmax
+    read_image = medlin_fn('read_image')
     px = {f.name: read_image(f, tuple(info['size'])) for f in files}
     with torch.no_grad(): ps = {n: softmax(m(x.float()[None] * (1 / 255)))[0].tolist() for n, x in px.items()}
     return cmd, {n: dict(zip(info['classes'], p)) for n, p in ps.items()}, {n: x.tolist() for n, x in px.items()}
