@@ -242,6 +242,7 @@ def run_page(browser, page_path, tmp, ck, model=None, cache=None):
         c0 = count(page); page.set_input_files('#medlin-file', str(f))
         try: diffs[f.name] = compare(f, result(page, c0, f.name), None)
         except AssertionError as e: ck.check('files', False, str(e))
+    widgets.first.screenshot(path=str(tmp/'widget.png'))  # kept with --keep: what a reader sees after a file
     bad = tmp/'notes.txt'; bad.write_text('not an image')  # a wrong file: a message, and no stale prediction
     c0 = count(page); page.set_input_files('#medlin-file', str(bad))
     try:
@@ -256,7 +257,6 @@ def run_page(browser, page_path, tmp, ck, model=None, cache=None):
     ck.note(f'samples: max probability difference {max(sd, default=float("nan")):.4f} pp over {len(sd)} '
             f'images; other files: max {max(od, default=float("nan")):.4f} pp; {len(sure)} of {len(ofiles)} '
             f'with medlin-predict >= {SURE:.0%}; same class on {same} of {len(ofiles)}')
-    widgets.first.screenshot(path=str(tmp/'widget.png'))  # kept with --keep: what a reader sees after a file
     ck.check('offline', len(blocked) == n_load, f'the widget made network requests: {blocked[n_load:][:3]}')
     if n_load: ck.note(f'the page itself asked for {n_load} remote resource(s) at load (blocked): {blocked[0][:60]}')
     ck.check('offline', not errors, f'JavaScript errors on the page: {errors[:2]}')
