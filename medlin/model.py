@@ -16,8 +16,8 @@ from torch import nn, Tensor
 def init_params(n_in:int=4096, # inputs: pixels per image
                 n_out:int=6, # outputs: one logit per class
                 zeros:bool=True, # all zeros (our default), else small random weights
-                generator:torch.Generator|None=None, # random source when `zeros=False`
-                dtype:torch.dtype=torch.float32, # e.g. `torch.float64` for exact checks
+                generator:torch.Generator|None=None, # random source if not `zeros`
+                dtype:torch.dtype=torch.float32, # or `torch.float64`
                )->tuple[Tensor,Tensor]: # `w` [n_out, n_in], `b` [n_out]
     "Weights and bias of a linear layer: zeros, or random with std `1/sqrt(n_in)`."
     w = (torch.zeros(n_out, n_in, dtype=dtype) if zeros
@@ -35,14 +35,14 @@ def linear(x:Tensor, # inputs [n, n_in]
 # %% ../nbs/01_model.ipynb #09a52f89
 def logsumexp(x:Tensor # logits [..., n_classes]
              )->Tensor: # `log(sum(exp(x)))` over the last dim [...]
-    "Stable `log(sum(exp(x)))` over the last dim: subtract the max first, so `exp` can't overflow."
+    "Stable `log(sum(exp(x)))` over the last dim: subtract the max first."
     m = x.max(-1).values
     return m + (x - m.unsqueeze(-1)).exp().sum(-1).log()
 
 # %% ../nbs/01_model.ipynb #83f8ec19
 def log_softmax(x:Tensor # logits [..., n_classes]
                )->Tensor: # log-probabilities, same shape
-    "Stable log-softmax over the last dim: `x - logsumexp(x)`, shifting `x` by its max first."
+    "Stable log-softmax over the last dim: `x - logsumexp(x)`, max subtracted first."
     x = x - x.max(-1, keepdim=True).values
     return x - x.exp().sum(-1, keepdim=True).log()
 
@@ -53,13 +53,14 @@ def softmax(x:Tensor # logits [..., n_classes]
 
 # %% ../nbs/01_model.ipynb #0807cec5
 def _check_targets(z:Tensor, y:Tensor):
-    "Raise, as PyTorch does, unless `y` holds one class index in [0, n_classes) per row of `z`."
+    "Raise, as PyTorch does, unless `y` is one class index per row of `z`."
     n, c = len(z), z.shape[-1]
-    if len(y) != n:
-        raise ValueError(f"Expected input batch_size ({n}) to match target batch_size ({len(y)}).")
+    if len(y) != n: raise ValueError(
+        f"Expected input batch_size ({n}) to match target batch_size ({len(y)}).")
     lo, hi = (int(v) for v in y.aminmax()) if len(y) else (0, 0)
     if lo < 0 or hi >= c:
-        raise IndexError(f"Target {lo if lo < 0 else hi} is out of bounds for {c} classes.")
+        bad = lo if lo < 0 else hi
+        raise IndexError(f"Target {bad} is out of bounds for {c} classes.")
 
 def nll(logp:Tensor, # log-probabilities [n, n_classes]
         y:Tensor, # targets [n], integers in [0, n_classes)
@@ -99,7 +100,7 @@ def loss_and_grads(xb:Tensor, # inputs [n, n_in]
 
 # %% ../nbs/01_model.ipynb #195587c8
 class SoftmaxRegression(nn.Module):
-    "A linear layer on flattened images, zeros at the start; `weight`, `bias` as in `nn.Linear`."
+    "A linear layer on flattened images, zero at the start, named as `nn.Linear`."
     def __init__(self,
                  n_in:int=4096, # inputs: pixels per image
                  n_out:int=6, # outputs: one logit per class

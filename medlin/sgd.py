@@ -13,25 +13,27 @@ import torch
 
 # %% ../nbs/02_sgd.ipynb #ccbbe820
 class SGD:
-    "SGD with momentum and weight decay, as `torch.optim.SGD` (no dampening, no Nesterov)."
+    "SGD with momentum and weight decay, as `torch.optim.SGD` (without Nesterov)."
     def __init__(self,
                  params, # tensors to optimise; each is updated from its `.grad`
                  lr:float, # learning rate
-                 mom:float=0., # momentum: how much of the previous step's direction to keep
+                 mom:float=0., # momentum: how much of the previous step to keep
                  wd:float=0., # weight decay: adds `wd * p` to each gradient
                 ):
-        if isinstance(params, torch.Tensor): raise TypeError("params argument given to the "
-            f"optimizer should be an iterable of Tensors, but got {torch.typename(params)}")
-        hypers = ('learning rate', 'lr', lr), ('momentum', 'mom', mom), ('weight decay', 'wd', wd)
-        for name, k, v in hypers:
-            if not v >= 0: raise ValueError(f"Invalid {name}: {k}={v}, it must be >= 0")
+        if isinstance(params, torch.Tensor):
+            raise TypeError("params argument given to the optimizer should be "
+                            f"an iterable of Tensors, but got {torch.typename(params)}")
+        for name, k, v in (('learning rate', 'lr', lr), ('momentum', 'mom', mom),
+                           ('weight decay', 'wd', wd)):
+            if not v >= 0:  # refuses nan too
+                raise ValueError(f"Invalid {name}: {k}={v}, it must be >= 0")
         self.params, self.lr, self.mom, self.wd = list(params), lr, mom, wd
         if not self.params: raise ValueError("optimizer got an empty parameter list")
-        self.bufs = [None] * len(self.params)  # momentum buffers, created at the first step
+        self.bufs = [None] * len(self.params)  # momentum buffers, from the first step
 
     @torch.no_grad()
     def step(self):
-        "Update each parameter that has a `.grad`: `p -= lr * g`, with decay and momentum in `g`."
+        "Step each parameter that has a `.grad`: `p -= lr * g`."
         for i, p in enumerate(self.params):
             if p.grad is None: continue
             g = p.grad.add(p, alpha=self.wd) if self.wd else p.grad
@@ -50,11 +52,12 @@ class DivergedError(Exception):
     "Training diverged: the loss became `inf` or `nan`."
 
 def check_finite(loss, # the loss: a 0-d tensor or a float
-                 lr:float|None=None, # the learning rate in use, to name in the message
+                 lr:float|None=None, # the learning rate, to name in the message
                 ):
-    "Raise `DivergedError` if `loss` is `inf` or `nan`; otherwise return it unchanged."
+    "Raise `DivergedError` if `loss` is `inf` or `nan`; else return it unchanged."
     l = loss.item() if isinstance(loss, torch.Tensor) else float(loss)
     if math.isfinite(l): return loss
-    at, hint = (f' at lr={lr:g}', f'lr={lr/10:g}') if lr is not None else ('', 'a tenth of it')
+    at = '' if lr is None else f' at lr={lr:g}'
+    hint = 'a tenth of it' if lr is None else f'lr={lr/10:g}'
     raise DivergedError(f'training diverged{at}: the loss is {l}. '
                         f'Try a smaller learning rate, e.g. {hint}.')
