@@ -352,8 +352,11 @@ class _Parser:
     def __call__(self, f, argv=None):
         "Parse `argv` (default: `sys.argv[1:]`) for `f`'s parameters, their types, defaults, docments"
         import inspect
-        from fastcore.docments import docments
-        helps = docments(f)
+        argv = sys.argv[1:] if argv is None else argv
+        if any(a == '-h' or a.startswith('--h') for a in argv):  # the help text: the docments
+            from fastcore.docments import docments
+            helps = docments(f)
+        else: helps = {}
         for k, v in inspect.signature(f).parameters.items():
             h = (helps.get(k) or '').replace('%', '%%')
             if v.kind is v.VAR_POSITIONAL: self.p.add_argument(k, nargs='+', help=h)
