@@ -123,7 +123,8 @@ def result(page, before, what):
 def count(page): return page.evaluate("() => document.getElementById('medlin-result').dataset.count || '0'")
 
 class Checker:
-    def __init__(self, quiet=False): self.fails, self.info, self.quiet = {}, [], quiet
+    "Failures by check name, and notes to print"
+    def __init__(self): self.fails, self.info = {}, []
     def check(self, name, ok, msg):
         if not ok: self.fails.setdefault(name, []).append(msg)
         return ok
