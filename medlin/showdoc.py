@@ -34,7 +34,12 @@ def default_str(d, # a default value
     return re.sub(r'^(?:Posix|Windows)Path\(', 'Path(', r)
 
 # %% ../nbs/95_showdoc.ipynb #showdoc-11
-def _cell(s) -> str: return ' '.join(str(s).split()).replace('|', '\\|')
+def _no_math(s) -> str:
+    "`s` with `$` escaped outside code spans: JupyterLab reads `$...$` as LaTeX, across table cells too"
+    parts = re.split(r'(`+[^`]*`+)', s)  # code spans at the odd indices
+    return ''.join(p if i % 2 else p.replace('$', '\\$') for i, p in enumerate(parts))
+
+def _cell(s) -> str: return _no_math(' '.join(str(s).split()).replace('|', '\\|'))
 
 def _source_link(fn) -> str:
     "A plain Markdown link to `fn`'s source on GitHub, if nbdev can find it"
@@ -91,7 +96,7 @@ class DocTable(MarkdownRenderer):
         doc = f'---\n\n{h} {self.nm}\n\n'
         if self.sig is not None or rows: doc += f'```python\n{self.signature(rows)}\n```\n\n'
         if (d := docstring(self.fn_obj) or ''):  # the first line in italics, as nbdev does
-            doc += re.sub(r'^(\s*)(.+)', r'\1*\2*', d.strip(), count=1) + '\n\n'
+            doc += _no_math(re.sub(r'^(\s*)(.+)', r'\1*\2*', d.strip(), count=1)) + '\n\n'
         if any(r[0] != '**Returns**' or r[3] for r in rows):
             ncol = 4 if any(r[3] for r in rows) else 3  # no empty Details column
             cols = ['', '**Type**', '**Default**', '**Details**'][:ncol]
