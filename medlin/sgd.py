@@ -21,15 +21,16 @@ class SGD:
                  wd:float=0., # weight decay: adds `wd * p` to each gradient
                 ):
         if isinstance(params, torch.Tensor):
-            raise TypeError("params argument given to the optimizer should be "
-                            f"an iterable of Tensors, but got {torch.typename(params)}")
+            got = torch.typename(params)
+            raise TypeError("params argument given to the optimizer should be an "
+                            f"iterable of Tensors, but got {got}")
         for name, k, v in (('learning rate', 'lr', lr), ('momentum', 'mom', mom),
                            ('weight decay', 'wd', wd)):
             if not v >= 0:  # refuses nan too
                 raise ValueError(f"Invalid {name}: {k}={v}, it must be >= 0")
         self.params, self.lr, self.mom, self.wd = list(params), lr, mom, wd
         if not self.params: raise ValueError("optimizer got an empty parameter list")
-        self.bufs = [None] * len(self.params)  # momentum buffers, from the first step
+        self.bufs = [None] * len(self.params)  # momentum buffers (first step)
 
     @torch.no_grad()
     def step(self):
