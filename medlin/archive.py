@@ -28,9 +28,12 @@ def _unsafe(where, name, why='an absolute path or ".."'):
                      'use a trusted copy of the data')
 
 def _safe_name(where, name):
-    p = PurePosixPath(name.replace('\\', '/'))
-    if p.is_absolute() or '..' in p.parts or (p.parts and ':' in p.parts[0]): raise _unsafe(where, name)
-    return str(p)
+    "`name` with `/` separators, normalised; refused if it is absolute, has a drive, or climbs out with `..`"
+    n = name.replace('\\', '/')
+    if '/./' in n or '//' in n or n.startswith('./'): n = str(PurePosixPath(n))  # rare: normalise
+    parts = n.split('/')
+    if n.startswith('/') or '..' in parts or ':' in parts[0]: raise _unsafe(where, name)
+    return n.rstrip('/')
 
 # %% ../nbs/00d_archive.ipynb #783e3ec9
 class Folder:
@@ -184,7 +187,7 @@ def find_class_root(names:list, # file paths relative to the top of an archive o
                     where:str='the data' # the source, for messages
                    )->tuple:
     "`(prefix, classes)`: the folder whose sub-folders are the classes (ImageFolder's meaning), found in `names`"
-    parts = [PurePosixPath(n).parts for n in names if is_image(n)]
+    parts = [tuple(n.split('/')) for n in names if is_image(n)]
     pre = ()
     while True:
         below = [p[len(pre):] for p in parts if p[:len(pre)] == pre]
