@@ -35,7 +35,7 @@ def default_str(d, # a default value
 
 # %% ../nbs/95_showdoc.ipynb #showdoc-11
 def _no_math(s) -> str:
-    "`s` with `$` escaped outside code spans: JupyterLab reads `$...$` as LaTeX, across table cells too"
+    "`s` with `$` escaped outside code spans: JupyterLab reads `$...$` as LaTeX, across cells"
     parts = re.split(r'(`+[^`]*`+)', s)  # code spans at the odd indices
     return ''.join(p if i % 2 else p.replace('$', '\\$') for i, p in enumerate(parts))
 
