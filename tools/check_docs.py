@@ -7,7 +7,8 @@ Chromium, which saves a screenshot and dumps the DOM after load. A page fails if
 title, has a broken, empty or single-colour image, or shows nbdev directives, `show_doc` calls or raw front matter;
 if a code block, output, table or image is wider than the reading column (measured in Chromium: `scrollWidth` against
 `clientWidth`, and the right edge against the column's); if a heading is only a name in code (it takes the name's API
-anchor); if an output or signature shows Python internals (`<function `,
+anchor); if `$NAME` stands outside code in Markdown (JupyterLab reads `$...$` as LaTeX); if an output or signature
+shows Python internals (`<function `,
 a memory address `0x...`, `__main__.`); or if an output, stored or rendered, holds an absolute path of this machine.
 
 The page is laid out like Quarto's reading column at 1280 px: this site's layout (cosmo, floating sidebar, toc on the
@@ -28,7 +29,7 @@ from urllib.parse import unquote
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT/'tools'/'fixtures'
-KINDS = {'error', 'title', 'image', 'directive', 'frontmatter', 'overflow', 'internals', 'path', 'anchor'}  # self-test must see each
+KINDS = {'error', 'title', 'image', 'directive', 'frontmatter', 'overflow', 'internals', 'path', 'anchor', 'latex'}  # self-test must see each
 WIDTH, COLUMN = 1280, 664  # window, and Quarto's body column in it (see the docstring)
 CHROME_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--hide-scrollbars',
                 '--disable-background-networking', '--disable-component-update', '--disable-sync']
@@ -222,6 +223,22 @@ def stored_output_problems(path):
             for t in txts: probs += text_problems(''.join(t) if isinstance(t, list) else str(t), f'stored output of cell {i}')
     return probs
 
+_re_envvar = re.compile(r'(?<!\\)\$[A-Z_][A-Z0-9_]{2,}')
+
+def latex_problems(path):
+    "[(kind, message)] for `$NAME` outside code in the Markdown of notebook `path`: JupyterLab and Quarto read `$...$` as LaTeX"
+    import nbformat
+    probs = []
+    for i, c in enumerate(nbformat.read(path, as_version=4).cells):
+        mds = [c.source] if c.cell_type == 'markdown' else []
+        mds += [''.join(o.data['text/markdown']) for o in c.get('outputs', []) if 'text/markdown' in o.get('data', {})]
+        for md in mds:
+            parts = re.split(r'(```.*?```|`+[^`]*`+)', md, flags=re.DOTALL)  # code at the odd indices
+            for m in (m for p in parts[::2] for m in _re_envvar.finditer(p)):
+                probs.append(('latex', f'cell {i}: {m[0]} outside code reads as LaTeX math in JupyterLab; '
+                              f'write `{m[0]}` or \\{m[0]}'))
+    return probs
+
 def _clip(s, n=100): s = ' '.join(s.split()); return s if len(s) <= n else s[:n-1] + '…'
 
 def image_bytes(src, page_dir):
@@ -307,7 +324,7 @@ def check_page(nbdir, name, exe, out):
         shutil.copy2(page, kept)  # self-contained: images are embedded; tests open it via file://
         dom = chrome(exe, page, f'--window-size={WIDTH},900', '--dump-dom')
         nimg, probs = dom.count('<img'), check_dom(dom, page.parent)
-        probs = stored_output_problems(nbdir/name) + probs
+        probs = stored_output_problems(nbdir/name) + latex_problems(src) + probs
         h = re.search(r'data-height="(\d+)"', dom)
         h = min(max(int(h[1]) if h else 4000, 600), 30000)  # the whole page, within what Chromium will draw
         chrome(exe, page, f'--window-size={WIDTH},{h}', f'--screenshot={shot}')
