@@ -272,7 +272,7 @@ def medlin_data(argv:list=None # the arguments; default `sys.argv[1:]`
     import argparse
     p = argparse.ArgumentParser('medlin-data', formatter_class=argparse.RawDescriptionHelpFormatter,
         description='Fetch, verify and cache Medical MNIST (or any folder-per-class image set).',
-        epilog=_limits_help() + '\n\nThe cache is $MEDLIN_CACHE, else ~/.cache/medlin. Medical MNIST takes 245 MB\n'
+        epilog=_limits_help() + '\n\nThe cache is $MEDLIN_CACHE, else ~/.cache/medlin. Medical MNIST takes 243 MB\n'
                'there, plus the 93 MB download when the data comes from the URL.')
     p.add_argument('--data', help='URL, archive or folder (default: $MEDLIN_DATA, else the pinned upstream zip)')
     p.add_argument('--cache', help='cache folder (default: $MEDLIN_CACHE, else ~/.cache/medlin)')
