@@ -11,7 +11,7 @@
 Then the whole main job warm (`medlin-train` in this process: load from the cache, train, evaluate, save), and the
 same as a new process. Each variant runs `--repeat` times, interleaved; the fastest run counts. Other processes
 on a shared machine slow everything: compare the ratios, and check the load printed before and after."""
-import argparse, io, math, os, subprocess, sys, tempfile, time
+import argparse, io, math, os, resource, subprocess, sys, tempfile, time
 from contextlib import redirect_stdout
 from pathlib import Path
 import torch, torch.nn as nn, torch.nn.functional as F
@@ -79,6 +79,10 @@ def load():
     x8_train, x8_valid = torch.index_select(x8, 0, t), torch.index_select(x8, 0, v)
     return x8_train, scale_pixels(x8_train), imgs.y[t], x8_valid, scale_pixels(x8_valid), imgs.y[v]
 
+def cpu_children():
+    "CPU seconds (user + system) of this process's finished children"
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN); return ru.ru_utime + ru.ru_stime
+
 def load_avg(): return ' '.join(Path('/proc/loadavg').read_text().split()[:3]) if Path('/proc/loadavg').exists() else '?'
 
 def main():
@@ -104,29 +108,37 @@ def main():
         '(c) medlin fit, autograd': lambda: fit(x8_train, y_train, x8_valid, y_valid, a.epochs, grad='autograd',
                                                progress=False)[1][-1]['valid_accuracy']}
     if a.only_main: variants = {k: f for k, f in variants.items() if k[:3] in ('(a)', '(f)') or k == '(c) medlin fit'}
-    times, accs = {k: [] for k in variants}, {}
+    times, cpus, accs = {k: [] for k in variants}, {k: [] for k in variants}, {}
     for r in range(a.repeat):
         for k, f in variants.items():
-            t0 = time.perf_counter(); accs[k] = f(); times[k].append(time.perf_counter() - t0)
-            print(f'  run {r+1}: {k:<26} {times[k][-1]:6.2f} s', flush=True)
+            t0, c0 = time.perf_counter(), time.process_time(); accs[k] = f()
+            times[k].append(time.perf_counter() - t0); cpus[k].append(time.process_time() - c0)
+            print(f'  run {r+1}: {k:<26} {times[k][-1]:6.2f} s, CPU {cpus[k][-1]:6.2f} s', flush=True)
     with tempfile.TemporaryDirectory() as d:
         job = dict(model=f'{d}/m.pt', epochs=a.epochs, threads=n_threads)
-        t_job, t_proc = [], []
+        t_job, t_proc, c_job, c_proc = [], [], [], []
         for r in range(a.repeat):
             with redirect_stdout(io.StringIO()):
-                t0 = time.perf_counter(); medlin_train(**job); t_job.append(time.perf_counter() - t0)
-            t0 = time.perf_counter()  # a new process, default settings (MEDLIN_THREADS as set above)
+                t0, c0 = time.perf_counter(), time.process_time(); medlin_train(**job)
+                t_job.append(time.perf_counter() - t0); c_job.append(time.process_time() - c0)
+            t0, c0 = time.perf_counter(), cpu_children()  # a new process, default settings
             subprocess.run(['medlin-train', '--model', f'{d}/m.pt', '--epochs', str(a.epochs)], check=True,
                            capture_output=True, env={**os.environ, 'MEDLIN_THREADS': str(n_threads)})
-            t_proc.append(time.perf_counter() - t0)
-            print(f'  run {r+1}: main job in process {t_job[-1]:6.2f} s, as a new process {t_proc[-1]:6.2f} s', flush=True)
+            t_proc.append(time.perf_counter() - t0); c_proc.append(cpu_children() - c0)
+            print(f'  run {r+1}: main job in process {t_job[-1]:6.2f} s, as a new process {t_proc[-1]:6.2f} s '
+                  f'(CPU {c_job[-1]:.2f} s, {c_proc[-1]:.2f} s)', flush=True)
     print(f'load average after: {load_avg()}\n')
     best = {k: min(ts) for k, ts in times.items()}
     c, post, job, proc = best['(c) medlin fit'], best['(a) original post'], min(t_job), min(t_proc)
     print(f"{a.epochs} epochs at bs 64, fastest of {a.repeat}:")
     for k, t in best.items(): print(f'{k:<26} {t:6.2f} s  (median {sorted(times[k])[len(times[k])//2]:5.2f})  '
                                     f'valid accuracy {accs[k]:.2%}')
-    print(f"{'main job, in process':<26} {job:6.2f} s\n{'main job, new process':<26} {proc:6.2f} s\n\nratios:")
+    print(f"{'main job, in process':<26} {job:6.2f} s\n{'main job, new process':<26} {proc:6.2f} s")
+    cb = {k: min(ts) for k, ts in cpus.items()}
+    print(f"CPU seconds (steadier under load), fastest: " + ', '.join(f'{k[:3]} {t:.2f}' for k, t in cb.items()) +
+          f", job {min(c_job):.2f}, new process {min(c_proc):.2f}")
+    print(f"  by CPU: fit / floor {cb['(c) medlin fit'] / cb['(f) floor: minimal loop']:.2f}x, "
+          f"original post / medlin-train new process {cb['(a) original post'] / min(c_proc):.2f}x\n\nratios (wall):")
     ratio = lambda name, r, ok: print(f"  {name:<52} {r:5.2f}x  {ok}")
     f = best['(f) floor: minimal loop'] / c
     ratio('fit / floor (target <= 1.15)', c / best['(f) floor: minimal loop'], 'met' if f >= 1 / 1.15 else 'NOT met')
