@@ -420,6 +420,8 @@ def medlin_train(data:str=None, # URL, archive or folder (default: $MEDLIN_DATA,
         check_target(metrics, 'metrics')
         if _same_file(model, metrics): raise ValueError(
             f'--model {model} and --metrics {metrics} are one file; give two')
+        if init and _same_file(init, metrics): raise ValueError(
+            f'--metrics {metrics} would overwrite the start model --init {init}; give another file')
     dev = get_device(device)
     imgs = load_images(data, cache=cache, verify=False if no_verify else None)
     t, v = split_idx(len(imgs.y))
