@@ -144,4 +144,10 @@ d = { 'settings': { 'branch': 'main',
                               'medlin.train.predict': ('train.html#predict', 'medlin/train.py'),
                               'medlin.train.save_model': ('train.html#save_model', 'medlin/train.py'),
                               'medlin.train.to_float': ('train.html#to_float', 'medlin/train.py'),
-                              'medlin.train.write_atomic': ('train.html#write_atomic', 'medlin/train.py')}}}
+                              'medlin.train.write_atomic': ('train.html#write_atomic', 'medlin/train.py')},
+            'medlin.widget': { 'medlin.widget.Widget': ('widget.html#widget', 'medlin/widget.py'),
+                               'medlin.widget.Widget.__init__': ('widget.html#widget.__init__', 'medlin/widget.py'),
+                               'medlin.widget.Widget.__repr__': ('widget.html#widget.__repr__', 'medlin/widget.py'),
+                               'medlin.widget.Widget._repr_html_': ('widget.html#widget._repr_html_', 'medlin/widget.py'),
+                               'medlin.widget._b64': ('widget.html#_b64', 'medlin/widget.py'),
+                               'medlin.widget.png_gray': ('widget.html#png_gray', 'medlin/widget.py')}}}
