@@ -20,17 +20,19 @@ IMG_EXTS = ('.jpg', '.jpeg', '.png', '.gif', '.webp')
 SPLIT_NAMES = {'train', 'training', 'test', 'testing', 'val', 'valid', 'validation'}
 
 def is_image(name:str)->bool:
-    "Whether the file `name` can be an image: an image suffix, and no hidden or `__MACOSX` part in its path"
+    "Whether `name` can be an image: an image suffix, no hidden or `__MACOSX` part in its path"
     return name.lower().endswith(IMG_EXTS) and '/.' not in '/' + name and '/__' not in '/' + name
 
 def _unsafe(where, name, why='an absolute path or ".."'):
-    return DataError(f'{where} contains the unsafe entry {name!r} ({why}), so nothing was read from it; '
+    return DataError(f'{where} contains the unsafe entry {name!r} ({why}), '
+                     'so nothing was read from it; '
                      'use a trusted copy of the data')
 
 def _safe_name(where, name):
-    "`name` with `/` separators, normalised; refused if it is absolute, has a drive, or climbs out with `..`"
+    "`name` with `/` separators, normalised; refused if absolute, on a drive or escaping by `..`"
     n = name.replace('\\', '/')
-    if '/./' in n or '//' in n or n.startswith('./'): n = str(PurePosixPath(n))  # rare: normalise
+    if '/./' in n or '//' in n or n.startswith('./'):
+        n = str(PurePosixPath(n))  # rare: normalise
     parts = n.split('/')
     if n.startswith('/') or '..' in parts or ':' in parts[0]: raise _unsafe(where, name)
     return n.rstrip('/')
@@ -42,13 +44,15 @@ class Folder:
         self.path, self.files, seen = Path(path), [], set()
         for d, subs, files in os.walk(self.path, followlinks=True):
             st = os.stat(d)
-            if (st.st_dev, st.st_ino) in seen: subs[:] = []; continue  # a link loop, or a folder seen already
+            if (st.st_dev, st.st_ino) in seen:  # a link loop, or a folder seen already
+                subs[:] = []; continue
             seen.add((st.st_dev, st.st_ino))
             subs.sort()
             rel = Path(d).relative_to(self.path).as_posix()
             self.files += [f if rel == '.' else f'{rel}/{f}' for f in files]
             if len(self.files) > 10 * limit('MAX_IMAGES'): raise DataError(
-                f'{path} holds more than {10 * limit("MAX_IMAGES"):,} files (MEDLIN_MAX_IMAGES); point at a smaller folder')
+                f'{path} holds more than {10 * limit("MAX_IMAGES"):,} files (MEDLIN_MAX_IMAGES); '
+                'point at a smaller folder')
     def read(self, name): return read_bytes(self.path/name)
     def read_many(self, names): return map(self.read, names)
     def close(self): pass
@@ -66,19 +70,25 @@ class Zip:
             name = _safe_name(self.path, i.filename)
             if stat.S_ISLNK(i.external_attr >> 16): raise _unsafe(self.path, i.filename, 'a link')
             if i.is_dir() or not is_image(name): continue
-            if i.flag_bits & 1: raise DataError(f'{self.path}: {name} is encrypted; decrypt the archive first')
+            if i.flag_bits & 1:
+                raise DataError(f'{self.path}: {name} is encrypted; decrypt the archive first')
             if i.compress_type not in _ZIP_METHODS: raise DataError(
-                f'{self.path}: {name} uses zip compression method {i.compress_type}, which Python cannot read; '
+                f'{self.path}: {name} uses zip compression method {i.compress_type}, '
+                'which Python cannot read; '
                 're-pack the archive with ordinary Deflate compression')
             if i.file_size > limit('MAX_RATIO') * max(i.compress_size, 1024): raise DataError(
-                f'{self.path}: {name} would expand {i.file_size / max(i.compress_size, 1):,.0f} times, more than '
-                f'MEDLIN_MAX_RATIO={limit("MAX_RATIO")}; it looks like a zip bomb')
+                f'{self.path}: {name} would expand '
+                f'{i.file_size / max(i.compress_size, 1):,.0f} times, '
+                f'more than MEDLIN_MAX_RATIO={limit("MAX_RATIO")}; it looks like a zip bomb')
             self.infos[name] = i; total += i.file_size; packed += i.compress_size
         if len(self.infos) > limit('MAX_IMAGES'): raise DataError(
-            f'{self.path} holds {len(self.infos):,} images, more than MEDLIN_MAX_IMAGES={limit("MAX_IMAGES"):,}')
-        if packed > size: raise DataError(f'{self.path} has overlapping entries; it looks like a zip bomb')
+            f'{self.path} holds {len(self.infos):,} images, '
+            f'more than MEDLIN_MAX_IMAGES={limit("MAX_IMAGES"):,}')
+        if packed > size:
+            raise DataError(f'{self.path} has overlapping entries; it looks like a zip bomb')
         if total > min(limit('MAX_BYTES'), limit('MAX_RATIO') * size): raise DataError(
-            f'{self.path} would expand to {total:,} bytes, more than MEDLIN_MAX_BYTES={limit("MAX_BYTES"):,} or '
+            f'{self.path} would expand to {total:,} bytes, '
+            f'more than MEDLIN_MAX_BYTES={limit("MAX_BYTES"):,} or '
             f'MEDLIN_MAX_RATIO={limit("MAX_RATIO")} times its size')
         self.files = list(self.infos)
     def read(self, name):
@@ -86,14 +96,17 @@ class Zip:
         i = self.infos[name]
         if i.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             with damaged(self.path): return self.z.read(i)
-        f = self.z.fp  # stored and deflated entries directly, 10x faster than `ZipFile.read` for small files
+        # stored and deflated entries directly, 10x faster than `ZipFile.read` for small files
+        f = self.z.fp
         f.seek(i.header_offset)
         h = f.read(30)
-        if len(h) < 30 or h[:4] != b'PK\x03\x04': raise DataError(f'{self.path} is damaged (bad entry header)')
+        if len(h) < 30 or h[:4] != b'PK\x03\x04':
+            raise DataError(f'{self.path} is damaged (bad entry header)')
         f.seek(int.from_bytes(h[26:28], 'little') + int.from_bytes(h[28:30], 'little'), 1)
         b = f.read(i.compress_size)
         try:
-            if i.compress_type == zipfile.ZIP_DEFLATED: b = zlib.decompressobj(-15).decompress(b, i.file_size + 1)
+            if i.compress_type == zipfile.ZIP_DEFLATED:
+                b = zlib.decompressobj(-15).decompress(b, i.file_size + 1)
         except zlib.error: b = None
         if b is None or len(b) != i.file_size or zlib.crc32(b) != i.CRC: raise DataError(
             f'{self.path} is damaged or truncated (bad CRC-32 for {name}); get a good copy of it')
@@ -116,42 +129,51 @@ class _Counted(io.RawIOBase):
 def damaged(path):
     "Report a damaged or truncated archive at `path` as a `DataError` that names it"
     try: yield
-    except (zipfile.BadZipFile, tarfile.TarError, EOFError, zlib.error, lzma.LZMAError, OSError) as e:
-        if isinstance(e, OSError) and not isinstance(e, (gzip.BadGzipFile,)) and 'Invalid data stream' not in str(e): raise
+    except (zipfile.BadZipFile, tarfile.TarError, EOFError, zlib.error, lzma.LZMAError,
+            OSError) as e:
+        if (isinstance(e, OSError) and not isinstance(e, (gzip.BadGzipFile,))
+            and 'Invalid data stream' not in str(e)): raise
         why = (str(e).strip().splitlines() or [type(e).__name__])[0].rstrip(':')
         raise DataError(f'{path} is damaged or truncated ({why}); get a good copy of it') from None
 
 _PACKED = (b'\x1f\x8b', b'BZh', b'\xfd7zXZ\x00')  # how gzip, bzip2 and xz files start
 
 class Tar:
-    "The image entries of a tar file, plain or compressed, read in one bounded pass to its end (CRCs checked)"
+    "The image entries of a tar file, plain or compressed, read in one bounded pass (CRCs checked)"
     def __init__(self, path:Path):
         self.path, self.files = Path(path), []
         with open(path, 'rb') as f: self.packed = f.read(6).startswith(_PACKED)
         self.size = self.path.stat().st_size
         self._scan(keep=False)
     def _check(self, n, raw, size=None):
-        "Refuse a member larger than the ratio allows (from its header), or a stream that expands too much"
+        "Refuse a member over the ratio (by its header), or a stream that expands too much"
         r = limit('MAX_RATIO')
-        if n > limit('MAX_BYTES') or self.packed and (size > r * self.size if size else n > r * raw.n + (1 << 20)):
-            raise DataError(f'{self.path} expands more than MEDLIN_MAX_RATIO={r} times, or beyond MEDLIN_MAX_BYTES='
-                            f'{limit("MAX_BYTES"):,}; it looks like a decompression bomb')
+        if n > limit('MAX_BYTES') or self.packed and (size > r * self.size if size
+                                                      else n > r * raw.n + (1 << 20)):
+            raise DataError(f'{self.path} expands more than MEDLIN_MAX_RATIO={r} times, '
+                            f'or beyond MEDLIN_MAX_BYTES={limit("MAX_BYTES"):,}; '
+                            'it looks like a decompression bomb')
     def _scan(self, keep):
         data = {}
-        with damaged(self.path), open(self.path, 'rb') as f, tarfile.open(fileobj=(raw := _Counted(f)), mode='r:*') as t:
+        with (damaged(self.path), open(self.path, 'rb') as f,
+              tarfile.open(fileobj=(raw := _Counted(f)), mode='r:*') as t):
             for m in t:
                 name = _safe_name(self.path, m.name)
-                if not (m.isfile() or m.isdir()): raise _unsafe(self.path, m.name, 'a link, device or FIFO')
+                if not (m.isfile() or m.isdir()):
+                    raise _unsafe(self.path, m.name, 'a link, device or FIFO')
                 if m.issparse(): raise _unsafe(self.path, m.name, 'a sparse file')
-                if m.size > limit('MAX_BYTES'): raise DataError(f'{self.path}: {name} is larger than MEDLIN_MAX_BYTES')
-                self._check(t.offset, raw); self._check(t.offset, raw, m.size)  # before it is decompressed
+                if m.size > limit('MAX_BYTES'):
+                    raise DataError(f'{self.path}: {name} is larger than MEDLIN_MAX_BYTES')
+                # before it is decompressed
+                self._check(t.offset, raw); self._check(t.offset, raw, m.size)
                 if not (m.isfile() and is_image(name)): continue
                 if keep: data[name] = t.extractfile(m).read()
                 else: self.files.append(name)
                 if len(self.files) > limit('MAX_IMAGES'): raise DataError(
                     f'{self.path} holds more than MEDLIN_MAX_IMAGES={limit("MAX_IMAGES"):,} images')
             n = t.offset
-            while chunk := t.fileobj.read(1 << 20): n += len(chunk); self._check(n, raw)  # to the end: the CRC
+            while chunk := t.fileobj.read(1 << 20):  # to the end: the CRC
+                n += len(chunk); self._check(n, raw)
         return data
     def read_many(self, names):
         data = self._scan(keep=True)
@@ -165,28 +187,32 @@ def check_source(path:Path # the data source
     "`path`, if it is a folder or a regular file; anything else is refused before it is opened"
     path = Path(path)
     try: st = path.stat()
-    except FileNotFoundError: raise DataError(f'{path} does not exist; set MEDLIN_DATA (or --data) to the Medical '
-                                              'MNIST zip, a tar.gz, or a folder holding one folder per class') from None
+    except FileNotFoundError: raise DataError(
+        f'{path} does not exist; set MEDLIN_DATA (or --data) to the Medical '
+        'MNIST zip, a tar.gz, or a folder holding one folder per class') from None
     if not (stat.S_ISDIR(st.st_mode) or stat.S_ISREG(st.st_mode)): raise DataError(
-        f'{path} is not a regular file or folder (a device, FIFO or socket); point --data at an archive or folder')
+        f'{path} is not a regular file or folder (a device, FIFO or socket); '
+        'point --data at an archive or folder')
     return path
 
 def open_source(path:Path # a folder, or a .zip, .tar, .tar.gz, .tgz, .tar.bz2 or .tar.xz file
                ):
-    "A `Folder`, `Zip` or `Tar` listing the files of `path`; anything else is refused with a clear error"
+    "A `Folder`, `Zip` or `Tar` listing the files of `path`; anything else is refused clearly"
     path = check_source(path)
     if path.is_dir(): return Folder(path)
     if zipfile.is_zipfile(path): return Zip(path)
     with open(path, 'rb') as f: magic = f.read(6)
-    if tarfile.is_tarfile(path) or magic.startswith(_PACKED): return Tar(path)  # a damaged tar.xz too
-    raise DataError(f'{path} is neither a zip nor a tar archive; point MEDLIN_DATA at the Medical MNIST zip, '
+    # a damaged tar.xz too
+    if tarfile.is_tarfile(path) or magic.startswith(_PACKED): return Tar(path)
+    raise DataError(f'{path} is neither a zip nor a tar archive; '
+                    'point MEDLIN_DATA at the Medical MNIST zip, '
                     'a tar.gz, or a folder holding one folder per class')
 
 # %% ../nbs/00d_archive.ipynb #d512abd5
 def find_class_root(names:list, # file paths relative to the top of an archive or folder
                     where:str='the data' # the source, for messages
                    )->tuple:
-    "`(prefix, classes)`: the folder whose sub-folders are the classes (ImageFolder's meaning), found in `names`"
+    "`(prefix, classes)`: the folder in `names` whose sub-folders are the classes (as ImageFolder)"
     parts = [tuple(n.split('/')) for n in names if is_image(n)]
     pre = ()
     while True:
@@ -196,12 +222,16 @@ def find_class_root(names:list, # file paths relative to the top of an archive o
             if len(p) > 1: kids[p[0]] = kids.get(p[0], 0) + 1
         here = '/'.join(pre) or '.'
         def subs(k): return {p[1] for p in below if p[0] == k and len(p) > 2}
-        if len(kids) == 1 and len(below) == sum(kids.values()): pre += (*kids,); continue  # a wrapper folder
-        if len(kids) < 2: raise DataError(f'found no class folders with images in {where} (at {here}): expected one '
-                                          'folder per class, each holding .jpeg, .jpg or .png files')
+        if len(kids) == 1 and len(below) == sum(kids.values()):  # a wrapper folder
+            pre += (*kids,); continue
+        if len(kids) < 2: raise DataError(
+            f'found no class folders with images in {where} (at {here}): expected one '
+            'folder per class, each holding .jpeg, .jpg or .png files')
         top = max(kids, key=kids.get)
-        if kids[top] >= 0.99 * len(below) and len(subs(top)) >= 2: pre += (top,); continue  # beside a few pictures
+        if kids[top] >= 0.99 * len(below) and len(subs(top)) >= 2:  # beside a few pictures
+            pre += (top,); continue
         splits = sorted(k for k in kids if k.lower() in SPLIT_NAMES and len(subs(k)) >= 2)
         if len(splits) >= 2: raise DataError(
-            f'{where} holds several datasets at {here}: ' + ', '.join(splits) + '; point --data at one of them')
+            f'{where} holds several datasets at {here}: ' + ', '.join(splits)
+            + '; point --data at one of them')
         return '/'.join(pre), sorted(kids)

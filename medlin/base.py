@@ -33,15 +33,16 @@ def limit(name:str # a key of `LIMITS`, e.g. 'MAX_PIXELS'
     if v is None: return LIMITS[name][0]
     try: n = int(v.replace('_', ''))
     except ValueError: n = 0
-    if n <= 0: raise DataError(f'MEDLIN_{name} must be a positive whole number, got {v!r}; unset it for the default '
-                               f'{LIMITS[name][0]:,}')
+    if n <= 0: raise DataError(f'MEDLIN_{name} must be a positive whole number, got {v!r}; '
+                               f'unset it for the default {LIMITS[name][0]:,}')
     return n
 
 # %% ../nbs/00a_base.ipynb #33baa9cf
 def read_bytes(path:Path)->bytes:
-    "The bytes of the regular file `path`, at most `MEDLIN_MAX_BYTES` of them; a device or FIFO is refused"
+    "The bytes of the regular file `path`, at most `MEDLIN_MAX_BYTES`; a device or FIFO is refused"
     p = Path(path)
-    try: fd = os.open(p, os.O_RDONLY | os.O_NONBLOCK)  # without O_NONBLOCK, opening a FIFO waits for a writer
+    # without O_NONBLOCK, opening a FIFO waits for a writer
+    try: fd = os.open(p, os.O_RDONLY | os.O_NONBLOCK)
     except FileNotFoundError: raise DataError(f'{p} does not exist') from None
     st = os.fstat(fd)
     if not stat.S_ISREG(st.st_mode):
@@ -49,7 +50,8 @@ def read_bytes(path:Path)->bytes:
         if stat.S_ISDIR(st.st_mode): raise DataError(f'{p} is a folder, not a file')
         raise DataError(f'{p} is not a regular file (a device, FIFO or socket)')
     with open(fd, 'rb', buffering=0) as f:
-        if st.st_size > limit('MAX_BYTES'): raise DataError(f'{p} is larger than MEDLIN_MAX_BYTES={limit("MAX_BYTES"):,}')
+        if st.st_size > limit('MAX_BYTES'):
+            raise DataError(f'{p} is larger than MEDLIN_MAX_BYTES={limit("MAX_BYTES"):,}')
         return f.read(st.st_size)
 
 # %% ../nbs/00a_base.ipynb #54f3aca5
@@ -61,24 +63,28 @@ class Progress:
         self.tty = sys.stderr.isatty()
     def _fmt(self):
         tot = f' of {self.total:,}' if self.total else ''
-        return f'medlin: {self.desc}: {self.n:,}{tot}{self.unit}, {time.monotonic() - self.t0:.1f} s'
+        return (f'medlin: {self.desc}: {self.n:,}{tot}{self.unit}, '
+                f'{time.monotonic() - self.t0:.1f} s')
     def update(self, n:int=1):
         self.n += n
         if self.tty and time.monotonic() - self.shown > 0.2:
-            self.shown = time.monotonic(); print('\r' + self._fmt(), end='', file=sys.stderr, flush=True)
+            self.shown = time.monotonic()
+            print('\r' + self._fmt(), end='', file=sys.stderr, flush=True)
     def done(self): print(('\r' if self.tty else '') + self._fmt(), file=sys.stderr, flush=True)
 
 # %% ../nbs/00a_base.ipynb #99aed9e3
-def set_threads(n:int=None, # threads; default `$MEDLIN_THREADS`, else 1 under nbdev-test, else `default`
-                default:int=None # the caller's own default (the commands use 1); None: torch's default
-               )->int:
-    "Set torch's thread count deliberately, and return it; a bad `MEDLIN_THREADS` is refused in one line"
+def set_threads(
+    n:int=None, # threads; default `$MEDLIN_THREADS`, else 1 under nbdev-test, else `default`
+    default:int=None # the caller's own default (the commands use 1); None: torch's default
+)->int:
+    "Set torch's thread count and return it; a bad `MEDLIN_THREADS` is refused in one line"
     env = os.environ.get('MEDLIN_THREADS')
     if n is None and env is not None:
         try: n = int(env)
         except ValueError: n = 0
-        if not 0 < n <= 1024: raise DataError(f'MEDLIN_THREADS must be a whole number from 1 to 1024, got {env!r}; '
-                                              'unset it or set it to the number of cores to use')
+        if not 0 < n <= 1024: raise DataError(
+            f'MEDLIN_THREADS must be a whole number from 1 to 1024, got {env!r}; '
+            'unset it or set it to the number of cores to use')
     n = n or (1 if os.environ.get('IN_TEST') else default)
     if n: torch.set_num_threads(int(n))
     return torch.get_num_threads()
@@ -88,16 +94,19 @@ def _reason(e):
     "One line saying what went wrong in `e`"
     import errno
     if isinstance(e, (DataError, ValueError, TypeError)): return str(e)
-    if isinstance(e, MemoryError): return 'out of memory; use a smaller dataset or batch, or free some memory'
+    if isinstance(e, MemoryError):
+        return 'out of memory; use a smaller dataset or batch, or free some memory'
     if isinstance(e, OSError) and e.strerror:
-        hint = '; free some disk space and run again' if e.errno in (errno.ENOSPC, errno.EDQUOT) else ''
+        hint = ('; free some disk space and run again'
+                if e.errno in (errno.ENOSPC, errno.EDQUOT) else '')
         return f'{e.filename + ": " if e.filename else ""}{e.strerror}{hint}'
-    msg = re.sub(r'^.*\.(cpp|h):\d+\]?,?\s*', '', (str(e).strip().splitlines() or [''])[-1])  # C++ location
+    # drop a C++ source location
+    msg = re.sub(r'^.*\.(cpp|h):\d+\]?,?\s*', '', (str(e).strip().splitlines() or [''])[-1])
     return f'{type(e).__name__}: {msg}' if msg else type(e).__name__
 
 @contextmanager
 def exit_on_error(prog:str): # the command's name, shown before the message
-    "Turn every error from input or environment into one line `prog: error: ...` and exit 1, never a traceback"
+    "Turn every error from input or environment into one line `prog: error: ...` and exit 1"
     try: yield
     except KeyboardInterrupt: print(f'{prog}: interrupted', file=sys.stderr); sys.exit(130)
     except Exception as e:

@@ -15,8 +15,9 @@ from .archive import open_source, is_image
 from .fetch import is_download
 
 # %% ../nbs/00e_cache.ipynb #2802a9bc
-def cache_dir(cache:str|Path|None=None # default `$MEDLIN_CACHE`, else `$XDG_CACHE_HOME/medlin` or `~/.cache/medlin`
-             )->Path:
+def cache_dir(
+    cache:str|Path|None=None # `$MEDLIN_CACHE`, else `$XDG_CACHE_HOME/medlin` or `~/.cache/medlin`
+)->Path:
     "The per-user folder where medlin keeps downloads and decoded tensors"
     xdg = os.environ.get('XDG_CACHE_HOME') or '~/.cache'
     return Path(cache or os.environ.get('MEDLIN_CACHE') or Path(xdg)/'medlin').expanduser()
@@ -32,10 +33,11 @@ def entry_path(cache:Path, # the cache folder
                key:str # what identifies the source: its URL, or its resolved path
               )->Path:
     "The cache entry of a source: named after the file, with a hash of `key`"
-    return Path(cache)/f"{Path(path).name.split('.')[0][-40:]}-{hashlib.sha256(key.encode()).hexdigest()[:12]}"
+    return Path(cache)/(f"{Path(path).name.split('.')[0][-40:]}-"
+                        f"{hashlib.sha256(key.encode()).hexdigest()[:12]}")
 
 def signature(path:Path)->str:
-    "What changes when the source does: an archive's size, time, inode; a folder's image files' names, sizes, times"
+    "Changes with the source: an archive's size, time, inode; a folder's image names, sizes, times"
     if not path.is_dir(): st = path.stat(); return f'{st.st_size}:{st.st_mtime_ns}:{st.st_ino}'
     src, h = open_source(path), hashlib.sha256()
     for f in sorted(filter(is_image, src.files)):
@@ -54,7 +56,7 @@ def entry_ok(entry:Path, # a cache entry
              sig:str, # the source's `signature` now
              full:bool=False # also compare the hashes of the tensors with their build record
             )->dict:
-    "The entry's metadata if it was built from this version of the source and is unchanged since, else None"
+    "The entry's metadata if built from this version of the source and unchanged since, else None"
     try: meta = json.loads((entry/'meta.json').read_text())
     except (OSError, ValueError): return None
     if meta.get('signature') != sig: return None
@@ -62,13 +64,13 @@ def entry_ok(entry:Path, # a cache entry
         try: now = _stamp(entry/f, full)
         except OSError: return None
         if any(now[k] != rec[k] for k in now):
-            print(f'medlin: the cache entry {show_path(entry)} changed after it was built ({f}): rebuilding',
-                  file=sys.stderr)
+            print(f'medlin: the cache entry {show_path(entry)} changed after it was built ({f}): '
+                  'rebuilding', file=sys.stderr)
             return None
     return meta
 
 def build_entry(entry:Path, # the entry to (re)build
-                make # a function returning `(x, y, meta)`: the tensors and what to record about them
+                make # a function returning `(x, y, meta)`: the tensors and what to record
                ):
     "Build `entry` from `make()`, atomically: in a new folder, renamed into place when complete"
     for old in entry.parent.glob(entry.name + '.tmp-*'): shutil.rmtree(old, ignore_errors=True)
@@ -78,29 +80,34 @@ def build_entry(entry:Path, # the entry to (re)build
         np.save(tmp/'x.npy', x.numpy()); np.save(tmp/'y.npy', y.numpy())
         meta = dict(meta, files={f: _stamp(tmp/f, full=True) for f in ('x.npy', 'y.npy')})
         (tmp/'meta.json').write_text(json.dumps(meta))
-        if entry.exists(): os.replace(entry, f'{tmp}.old'); shutil.rmtree(f'{tmp}.old')  # a partial or stale entry
+        if entry.exists():  # a partial or stale entry
+            os.replace(entry, f'{tmp}.old'); shutil.rmtree(f'{tmp}.old')
         os.replace(tmp, entry)
     finally: shutil.rmtree(tmp, ignore_errors=True)
 
 # %% ../nbs/00e_cache.ipynb #7cff35c8
-def _size(p): return sum(f.stat().st_size for f in Path(p).rglob('*') if f.is_file()) if p.is_dir() else p.stat().st_size
+def _size(p):
+    return (sum(f.stat().st_size for f in Path(p).rglob('*') if f.is_file()) if p.is_dir()
+            else p.stat().st_size)
 
 def show_cache(cache:str|Path|None=None)->str:
     "Where the cache is and what it holds, with sizes"
     c = cache_dir(cache)
     items = sorted(p for p in c.iterdir() if not p.name.endswith('.lock')) if c.is_dir() else []
-    lines = [f'{_size(p) / 1e6:9.1f} MB  {p.name}' + '/' * p.is_dir() for p in items if p.name != 'downloads']
-    lines += [f'{_size(p) / 1e6:9.1f} MB  downloads/{p.name}' for p in sorted((c/'downloads').glob('*'))
-              if is_download(p)]
+    lines = [f'{_size(p) / 1e6:9.1f} MB  {p.name}' + '/' * p.is_dir()
+             for p in items if p.name != 'downloads']
+    lines += [f'{_size(p) / 1e6:9.1f} MB  downloads/{p.name}'
+              for p in sorted((c/'downloads').glob('*')) if is_download(p)]
     total = sum(_size(p) for p in items)
     return '\n'.join([f'cache:    {show_path(c)}', f'total:    {total / 1e6:.1f} MB'] + lines)
 
 def clear_cache(cache:str|Path|None=None)->int:
-    "Delete what medlin put in the cache (its entries and its own downloads); return the bytes freed"
+    "Delete what medlin put in the cache (its entries and own downloads); return the bytes freed"
     c, freed = cache_dir(cache), 0
     if not c.is_dir(): return 0
     for p in c.iterdir():
-        if p.is_dir() and re.search(r'-[0-9a-f]{12}($|\.tmp-)', p.name):  # an entry, complete or not
+        # an entry, complete or not
+        if p.is_dir() and re.search(r'-[0-9a-f]{12}($|\.tmp-)', p.name):
             freed += _size(p); shutil.rmtree(p)
         elif p.name.endswith('.lock'): p.unlink()
     for p in list((c/'downloads').glob('*')):

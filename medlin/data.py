@@ -18,7 +18,8 @@ from .base import DataError, LIMITS, limit, Progress, set_threads, exit_on_error
 from .fetch import download, is_download
 from .archive import check_source, open_source, find_class_root, is_image
 from .images import decode_gray, read_image
-from .cache import cache_dir, show_path, entry_path, signature, entry_ok, build_entry, show_cache, clear_cache
+from .cache import cache_dir, show_path, entry_path, signature, entry_ok, build_entry
+from .cache import show_cache, clear_cache
 
 # %% ../nbs/00_data.ipynb #aa82c60f
 URL = ('https://github.com/apolanco3225/Medical-MNIST-Classification/archive/'
@@ -32,24 +33,28 @@ MEDNIST_MANIFEST = '8364f2235eef9ded41a8daa2ee702c19d660df3616b761500029e9a8124d
 def read_source(src, # a `Folder`, `Zip` or `Tar` from `open_source`
                 where:str, # the source as the user gave it, for messages
                 bs:int=1024): # images per step
-    "Decode every image of `src` into `(x, y, classes, names, prefix, manifest)`, in class and then name order"
+    "Decode `src`'s images, by class then name, into `(x, y, classes, names, prefix, manifest)`"
     prefix, classes = find_class_root(src.files, where)
     pre = prefix + '/' if prefix else ''
-    names = sorted(f[len(pre):] for f in src.files if f.startswith(pre) and is_image(f) and '/' in f[len(pre):])
+    names = sorted(f[len(pre):] for f in src.files
+                   if f.startswith(pre) and is_image(f) and '/' in f[len(pre):])
     names = [n for n in names if n.split('/')[0] in classes]
     y = torch.tensor([classes.index(n.split('/')[0]) for n in names])
     manifest, x, bar = hashlib.sha256(), None, Progress('decoding', len(names), ' images')
     for i, (n, b) in enumerate(zip(names, src.read_many([pre + n for n in names]))):
-        if not b: raise DataError(f'{where}: {n} is empty (0 bytes); delete it or replace it with a good copy')
+        if not b: raise DataError(
+            f'{where}: {n} is empty (0 bytes); delete it or replace it with a good copy')
         manifest.update(f'{n}\t{hashlib.sha256(b).hexdigest()}\n'.encode())
         img = decode_gray(b, f'{where}: {n}')
         if x is None:
             if len(names) * img.numel() > limit('MAX_BYTES'): raise DataError(
-                f'{where}: {len(names):,} images of {img.shape[1]}x{img.shape[0]} pixels need more than '
-                f'MEDLIN_MAX_BYTES={limit("MAX_BYTES"):,} bytes; raise the limit or use fewer images')
+                f'{where}: {len(names):,} images of {img.shape[1]}x{img.shape[0]} pixels need '
+                f'more than MEDLIN_MAX_BYTES={limit("MAX_BYTES"):,} bytes; '
+                'raise the limit or use fewer images')
             x = torch.empty(len(names), *img.shape, dtype=torch.uint8)
         if img.shape != x.shape[1:]: raise DataError(
-            f'{where}: {n} is {img.shape[1]}x{img.shape[0]} pixels but the others are {x.shape[2]}x{x.shape[1]}; '
+            f'{where}: {n} is {img.shape[1]}x{img.shape[0]} pixels '
+            f'but the others are {x.shape[2]}x{x.shape[1]}; '
             'all images must have the same size, so resize or remove it')
         x[i] = img
         if i % bs == 0: bar.update(min(bs, len(names) - i))
@@ -59,7 +64,7 @@ def read_source(src, # a `Folder`, `Zip` or `Tar` from `open_source`
 # %% ../nbs/00_data.ipynb #43e49d2c
 @dataclass
 class Images:
-    "Decoded images: `x` uint8 `[N,H,W]`, labels `y`, sorted `classes`, each row's `names`, and their source"
+    "Decoded images: `x` uint8 `[N,H,W]`, labels `y`, sorted `classes`, row `names`, and the source"
     x: torch.Tensor
     y: torch.Tensor
     classes: list
@@ -70,7 +75,8 @@ class Images:
     path: Path = None  # the local archive or folder
     prefix: str = ''  # the class root's path inside it
     verified: bool = False  # whether `manifest` was checked against the expected one
-    def counts(self): return dict(zip(self.classes, torch.bincount(self.y, minlength=len(self.classes)).tolist()))
+    def counts(self):
+        return dict(zip(self.classes, torch.bincount(self.y, minlength=len(self.classes)).tolist()))
     def read_file(self, i:int)->bytes:
         "The original bytes of row `i`'s image, read from the archive or folder"
         src = open_source(self.path)
@@ -83,15 +89,18 @@ def _verify(imgs:Images, verify, downloaded:bool):
     if verify is None: verify = mednist
     if verify is False: return imgs
     if verify is True and imgs.classes != MEDNIST_CLASSES:
-        miss, extra = sorted(set(MEDNIST_CLASSES) - set(imgs.classes)), sorted(set(imgs.classes) - set(MEDNIST_CLASSES))
+        miss = sorted(set(MEDNIST_CLASSES) - set(imgs.classes))
+        extra = sorted(set(imgs.classes) - set(MEDNIST_CLASSES))
         raise DataError(f'{imgs.source} looks like Medical MNIST but ' + ' and '.join(
-            [f'lacks the class folder(s) {", ".join(miss)}'] * bool(miss) + [f'has the extra {", ".join(extra)}'] * bool(extra))
+            [f'lacks the class folder(s) {", ".join(miss)}'] * bool(miss)
+            + [f'has the extra {", ".join(extra)}'] * bool(extra))
             + '; restore them, or use --no-verify (verify=False) if the change is on purpose')
     want = MEDNIST_MANIFEST if verify is True else verify
     if imgs.manifest != want: raise DataError(
-        f'the images from {imgs.source} are not the expected ones (content manifest {imgs.manifest[:12]}..., '
-        f'expected {want[:12]}...). ' + ('The damaged download was deleted; run again to fetch it afresh.' if downloaded
-        else 'The copy is damaged or different: replace it with a good copy of the data.'))
+        f'the images from {imgs.source} are not the expected ones '
+        f'(content manifest {imgs.manifest[:12]}..., expected {want[:12]}...). '
+        + ('The damaged download was deleted; run again to fetch it afresh.' if downloaded
+           else 'The copy is damaged or different: replace it with a good copy of the data.'))
     imgs.verified = True
     return imgs
 
@@ -101,30 +110,37 @@ def _decode(path, where, sig):
     src = open_source(path)
     try: x, y, classes, names, prefix, manifest = read_source(src, where)
     finally: src.close()
-    return x, y, dict(source=where, signature=sig, classes=classes, prefix=prefix, manifest=manifest, names=names)
+    return x, y, dict(source=where, signature=sig, classes=classes, prefix=prefix,
+                      manifest=manifest, names=names)
 
-def load_images(source:str|Path|None=None, # URL, archive or folder; default `$MEDLIN_DATA`, else `URL`
-                cache:str|Path|None=None, # cache folder; default `cache_dir()`
-                verify:bool|str|None=None, # check the manifest: True, False, a manifest, None: Medical MNIST only
-                full_check:bool=False # hash the cached tensors against their build record, not just sizes and times
-               )->Images:
+def load_images(
+    source:str|Path|None=None, # URL, archive or folder; default `$MEDLIN_DATA`, else `URL`
+    cache:str|Path|None=None, # cache folder; default `cache_dir()`
+    verify:bool|str|None=None, # manifest check: True, False, a manifest; None: Medical MNIST only
+    full_check:bool=False # hash the cached tensors against their build record, not just size, time
+)->Images:
     "Fetch, verify, decode and cache a folder-per-class image dataset; fast after the first time"
     source, cache = str(source or os.environ.get('MEDLIN_DATA') or URL), cache_dir(cache)
     url = source.startswith(('http://', 'https://'))
     path = download(source, cache/'downloads') if url else Path(source).expanduser()
     try:
-        sig, entry = signature(check_source(path)), entry_path(cache, path, source if url else str(path.resolve()))
+        sig = signature(check_source(path))
+        entry = entry_path(cache, path, source if url else str(path.resolve()))
         with FileLock(f'{entry}.lock'):
             if not (meta := entry_ok(entry, sig, full_check)):
                 build_entry(entry, lambda: _decode(path, source, sig)); meta = entry_ok(entry, sig)
     except DataError:
-        if url and is_download(path): path.unlink(missing_ok=True); Path(f'{path}.json').unlink(missing_ok=True)
+        if url and is_download(path):
+            path.unlink(missing_ok=True); Path(f'{path}.json').unlink(missing_ok=True)
         raise
-    x, y = torch.from_numpy(np.load(entry/'x.npy', mmap_mode='c')), torch.from_numpy(np.load(entry/'y.npy'))
-    imgs = Images(x, y, meta['classes'], source, meta['names'], entry, meta['manifest'], path, meta['prefix'])
+    x = torch.from_numpy(np.load(entry/'x.npy', mmap_mode='c'))
+    y = torch.from_numpy(np.load(entry/'y.npy'))
+    imgs = Images(x, y, meta['classes'], source, meta['names'], entry, meta['manifest'], path,
+                  meta['prefix'])
     try: return _verify(imgs, verify, url)
     except DataError:
-        if url and is_download(path): path.unlink(); Path(f'{path}.json').unlink(); shutil.rmtree(entry)
+        if url and is_download(path):
+            path.unlink(); Path(f'{path}.json').unlink(); shutil.rmtree(entry)
         raise
 
 # %% ../nbs/00_data.ipynb #065ac757
@@ -134,7 +150,8 @@ def class_means(x:torch.Tensor, # images or flattened inputs, `[N, ...]`
     "The mean of `x` over each class: the nearest-class-mean (pixel similarity) templates"
     n_classes = n_classes or int(y.max()) + 1
     n = torch.bincount(y, minlength=n_classes)
-    if (n == 0).any(): raise ValueError(f'class {int((n == 0).nonzero()[0])} has no examples, so it has no mean')
+    if (n == 0).any():
+        raise ValueError(f'class {int((n == 0).nonzero()[0])} has no examples, so it has no mean')
     return torch.stack([x[y == c].float().mean(0) for c in range(n_classes)])
 
 # %% ../nbs/00_data.ipynb #6d0ca40f
@@ -142,7 +159,8 @@ def split_idx(n:int, # number of items
               valid_pct:float=0.2, # fraction for validation
               seed:int=42): # the same seed gives the same split everywhere
     "Shuffled, seeded `(train_idx, valid_idx)`"
-    if not 0 < valid_pct < 1: raise ValueError(f'valid_pct must be between 0 and 1, got {valid_pct}')
+    if not 0 < valid_pct < 1:
+        raise ValueError(f'valid_pct must be between 0 and 1, got {valid_pct}')
     perm = torch.randperm(n, generator=torch.Generator().manual_seed(seed))
     n_valid = round(n * valid_pct)
     return perm[n_valid:], perm[:n_valid]
@@ -151,13 +169,14 @@ def split_idx(n:int, # number of items
 def scale_pixels(x:torch.Tensor # uint8 images `[N,H,W]`
                 )->torch.Tensor:
     "Flatten to `[N, H*W]` float32 and scale 0..255 to 0..1, the one and only scaling"
-    if x.dtype != torch.uint8: raise TypeError(f'expected uint8 pixels, got {x.dtype}: were they scaled already?')
+    if x.dtype != torch.uint8:
+        raise TypeError(f'expected uint8 pixels, got {x.dtype}: were they scaled already?')
     return x.reshape(len(x), -1).float().div_(255)
 
 # %% ../nbs/00_data.ipynb #3be6399f
 @dataclass
 class Split:
-    "Training and validation inputs (float `[N, H*W]` in [0,1]) and labels, with the class names and the images"
+    "Training and validation inputs (float `[N, H*W]` in [0,1]) and labels, `classes` and `images`"
     x_train: torch.Tensor
     y_train: torch.Tensor
     x_valid: torch.Tensor
@@ -172,16 +191,20 @@ def load_split(source:str|Path|None=None, # URL, archive or folder; see `load_im
     "Load the images and split them, seeded, into scaled training and validation sets"
     imgs = load_images(source, **kwargs)
     t, v = split_idx(len(imgs.y), valid_pct, seed)
-    return Split(scale_pixels(imgs.x[t]), imgs.y[t], scale_pixels(imgs.x[v]), imgs.y[v], imgs.classes, imgs)
+    return Split(scale_pixels(imgs.x[t]), imgs.y[t], scale_pixels(imgs.x[v]), imgs.y[v],
+                 imgs.classes, imgs)
 
 # %% ../nbs/00_data.ipynb #9e81d745
 def summary(imgs:Images)->str:
-    "A short description of `imgs`: source (a local one by its name), cache, classes with counts, image size"
+    "Describe `imgs`: source (a local one by its name), cache, classes with counts, image size"
     w = max(map(len, imgs.classes))
-    src = imgs.source if imgs.source.startswith(('http://', 'https://')) else Path(imgs.source).name + ' (local)'
+    src = (imgs.source if imgs.source.startswith(('http://', 'https://'))
+           else Path(imgs.source).name + ' (local)')
     lines = [f'source:   {src}', f'cache:    {show_path(imgs.entry)}',
-             'verified: ' + ('yes, content manifest matches' if imgs.verified else 'no (not checked)'),
-             f'images:   {len(imgs.y):,} of {imgs.x.shape[2]}x{imgs.x.shape[1]} pixels, {len(imgs.classes)} classes']
+             'verified: ' + ('yes, content manifest matches' if imgs.verified
+                             else 'no (not checked)'),
+             f'images:   {len(imgs.y):,} of {imgs.x.shape[2]}x{imgs.x.shape[1]} pixels, '
+             f'{len(imgs.classes)} classes']
     return '\n'.join(lines + [f'  {c:<{w}}  {n:>7,}' for c, n in imgs.counts().items()])
 
 # %% ../nbs/00_data.ipynb #e27884f1
@@ -191,23 +214,30 @@ def _limits_help():
 
 def medlin_data(argv:list=None # the arguments; default `sys.argv[1:]`
                ):
-    "The `medlin-data` command: fetch, verify and cache a dataset and summarise it; show or clear the cache"
+    "The `medlin-data` command: fetch, verify, cache and summarise data; show or clear the cache"
     import argparse
     p = argparse.ArgumentParser('medlin-data', formatter_class=argparse.RawDescriptionHelpFormatter,
         description='Fetch, verify and cache Medical MNIST (or any folder-per-class image set).',
-        epilog=_limits_help() + '\n\nThe cache is $MEDLIN_CACHE, else ~/.cache/medlin. Medical MNIST takes 243 MB\n'
+        epilog=_limits_help() + '\n\nThe cache is $MEDLIN_CACHE, else ~/.cache/medlin. '
+               'Medical MNIST takes 243 MB\n'
                'there, plus the 93 MB download when the data comes from the URL.')
-    p.add_argument('--data', help='URL, archive or folder (default: $MEDLIN_DATA, else the pinned upstream zip)')
+    p.add_argument('--data', help='URL, archive or folder '
+                   '(default: $MEDLIN_DATA, else the pinned upstream zip)')
     p.add_argument('--cache', help='cache folder (default: $MEDLIN_CACHE, else ~/.cache/medlin)')
-    p.add_argument('--no-verify', action='store_true', help='skip the content check (for a dataset other than Medical MNIST)')
-    p.add_argument('--show-cache', action='store_true', help='print where the cache is and what it holds, and exit')
-    p.add_argument('--clear-cache', action='store_true', help="delete what medlin put in the cache, and exit")
+    p.add_argument('--no-verify', action='store_true',
+                   help='skip the content check (for a dataset other than Medical MNIST)')
+    p.add_argument('--show-cache', action='store_true',
+                   help='print where the cache is and what it holds, and exit')
+    p.add_argument('--clear-cache', action='store_true',
+                   help="delete what medlin put in the cache, and exit")
     a = p.parse_args(argv)
     with exit_on_error('medlin-data'):
         if a.show_cache: return print(show_cache(a.cache))
-        if a.clear_cache: return print(f'freed {clear_cache(a.cache) / 1e6:.1f} MB in {show_path(cache_dir(a.cache))}')
+        if a.clear_cache: return print(f'freed {clear_cache(a.cache) / 1e6:.1f} MB '
+                                       f'in {show_path(cache_dir(a.cache))}')
         set_threads(default=1)
-        imgs = load_images(a.data, cache=a.cache, verify=False if a.no_verify else None, full_check=True)
+        imgs = load_images(a.data, cache=a.cache, verify=False if a.no_verify else None,
+                           full_check=True)
         print(summary(imgs) + '\nchecked:  the cached tensors match their build record')
 
 # %% ../nbs/00_data.ipynb #17ac7cb8

@@ -24,13 +24,16 @@ def _fetch(url, part, deadline, stall):
     with urllib.request.urlopen(url, timeout=stall) as r, open(part, 'wb') as f:
         total = int(r.headers.get('Content-Length') or 0) or None
         if (total or 0) > limit('MAX_BYTES'): raise DataError(
-            f'{url} is {total:,} bytes, more than MEDLIN_MAX_BYTES={limit("MAX_BYTES"):,}; raise that limit to download it')
+            f'{url} is {total:,} bytes, more than MEDLIN_MAX_BYTES={limit("MAX_BYTES"):,}; '
+            'raise that limit to download it')
         bar = Progress('downloading', total, ' bytes')
         while chunk := r.read1(1 << 16):
             f.write(chunk); h.update(chunk); n += len(chunk); bar.update(len(chunk))
-            if n > limit('MAX_BYTES'): raise DataError(f'{url} sent more than MEDLIN_MAX_BYTES={limit("MAX_BYTES"):,} bytes')
+            if n > limit('MAX_BYTES'): raise DataError(
+                f'{url} sent more than MEDLIN_MAX_BYTES={limit("MAX_BYTES"):,} bytes')
             if time.monotonic() - t0 > deadline: raise DataError(
-                f'the download of {url} took more than {deadline:,} s (MEDLIN_DOWNLOAD_TIMEOUT); run again, or '
+                f'the download of {url} took more than {deadline:,} s (MEDLIN_DOWNLOAD_TIMEOUT); '
+                'run again, or '
                 'download the file yourself and set MEDLIN_DATA to it')
         bar.done()
         if total and n != total: raise DataError(
@@ -39,9 +42,9 @@ def _fetch(url, part, deadline, stall):
     return dict(url=url, size=n, sha256=h.hexdigest())
 
 def download(url:str, # where to get the file
-             folder:Path # where to put it: `folder/<hash of url>-<name>`, with a `.json` record beside it
+             folder:Path # where to put it: `folder/<hash of url>-<name>`, and a `.json` record
             )->Path:
-    "Download `url` once, safely: a partial download never takes the file's name, and the time is bounded"
+    "Download `url` once, safely: a partial download never takes the file's name; time is bounded"
     dest = Path(folder)/_url_name(url)
     dest.parent.mkdir(parents=True, exist_ok=True)
     with FileLock(f'{dest}.lock'):
@@ -49,12 +52,14 @@ def download(url:str, # where to get the file
         part = dest.with_name(dest.name + '.part')
         try:
             rec = _fetch(url, part, limit('DOWNLOAD_TIMEOUT'), limit('STALL_TIMEOUT'))
-            Path(f'{dest}.json').write_text(json.dumps(rec))  # the record says: medlin downloaded this file
+            # the record says: medlin downloaded this file
+            Path(f'{dest}.json').write_text(json.dumps(rec))
             os.replace(part, dest)
         except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as e:
             why = ' '.join(str(getattr(e, 'reason', None) or e).split())
-            raise DataError(f'could not download {url}: {type(e).__name__}: {why}. Check the URL and the '
-                            'connection, or download the file yourself and set MEDLIN_DATA to it') from None
+            raise DataError(f'could not download {url}: {type(e).__name__}: {why}. '
+                            'Check the URL and the connection, or download the file yourself '
+                            'and set MEDLIN_DATA to it') from None
         finally: part.unlink(missing_ok=True)
     return dest
 

@@ -32,28 +32,32 @@ def _jpeg_header(b):
 def image_header(data:bytes, # an encoded image
                  name:str # for messages
                 )->tuple:
-    "`(format, width, height, channels)` read from the header of `data` alone, before any decoding"
+    "`(format, width, height, channels)` from the header of `data` alone, before any decoding"
     b = data
     if b[:3] == b'\xff\xd8\xff':
         try: return ('jpeg', *_jpeg_header(b))
         except (ValueError, IndexError, struct.error): raise DataError(
-            f'{name} is not a readable image (a damaged JPEG header); delete it or replace it with a good copy') from None
+            f'{name} is not a readable image (a damaged JPEG header); '
+            'delete it or replace it with a good copy') from None
     if b[:8] == b'\x89PNG\r\n\x1a\n' and len(b) >= 26:
         w, h = struct.unpack('>II', b[16:24])
         return 'png', w, h, {0: 1, 2: 3, 3: 4, 4: 2, 6: 4}.get(b[25], 4)
     if b[:6] in (b'GIF87a', b'GIF89a') or (b[:4] == b'RIFF' and b[8:12] == b'WEBP'):
         from PIL import Image
         try: w, h = Image.open(io.BytesIO(b)).size  # reads the header only
-        except Exception: raise DataError(f'{name} is not a readable image (a damaged header)') from None
+        except Exception:
+            raise DataError(f'{name} is not a readable image (a damaged header)') from None
         return ('gif' if b[:3] == b'GIF' else 'webp'), w, h, 4
-    raise DataError(f'{name} is not a JPEG, PNG, GIF or WebP image; delete it or replace it with a good copy')
+    raise DataError(f'{name} is not a JPEG, PNG, GIF or WebP image; '
+                    'delete it or replace it with a good copy')
 
 # %% ../nbs/00c_images.ipynb #3c65a325
-LUMA = (299, 587, 114)  # ITU-R BT.601 weights, in thousandths: grey = (299 R + 587 G + 114 B) / 1000, rounded
+# ITU-R BT.601 weights, in thousandths: grey = (299 R + 587 G + 114 B) / 1000, rounded
+LUMA = (299, 587, 114)
 
 def to_gray(img:torch.Tensor # uint8 `[C,H,W]`: grey, grey+alpha, RGB or RGBA
            )->torch.Tensor:
-    "Grey uint8 `[H,W]` by the one rule medlin uses everywhere: BT.601 luma, composited over black by alpha"
+    "Grey uint8 `[H,W]` by medlin's one rule: BT.601 luma, composited over black by alpha"
     if len(img) == 1: return img[0]
     x = img.int()
     g = x[0] if len(x) < 3 else (x[0] * LUMA[0] + x[1] * LUMA[1] + x[2] * LUMA[2] + 500) // 1000
@@ -64,30 +68,35 @@ def to_gray(img:torch.Tensor # uint8 `[C,H,W]`: grey, grey+alpha, RGB or RGBA
 def decode_gray(data:bytes, # an encoded JPEG, PNG, GIF or WebP image
                 name:str # the file's name, for messages
                )->torch.Tensor:
-    "Decode `data` to grey uint8 `[H,W]`, upright (EXIF orientation), after checking its size against `MEDLIN_MAX_PIXELS`"
+    "Decode `data` to grey uint8 `[H,W]`, upright (EXIF), after checking `MEDLIN_MAX_PIXELS`"
     from torchcodec.decoders import decode_jpeg, decode_png, decode_image
     fmt, w, h, c = image_header(data, name)
     if w * h > limit('MAX_PIXELS'): raise DataError(
-        f'{name} is {w}x{h} pixels, more than MEDLIN_MAX_PIXELS={limit("MAX_PIXELS"):,}; shrink it, or raise the limit')
+        f'{name} is {w}x{h} pixels, more than MEDLIN_MAX_PIXELS={limit("MAX_PIXELS"):,}; '
+        'shrink it, or raise the limit')
     t = torch.frombuffer(bytearray(data), dtype=torch.uint8)
     try:
-        if fmt == 'jpeg': img = decode_jpeg(t, mode='GRAY' if c == 1 else 'RGB')  # RGB also converts CMYK
-        elif fmt == 'png': img = decode_png(t, mode='UNCHANGED', output_dtype=torch.uint8)  # 16-bit: v/257, rounded
+        # RGB also converts CMYK; 16-bit PNG becomes v/257, rounded
+        if fmt == 'jpeg': img = decode_jpeg(t, mode='GRAY' if c == 1 else 'RGB')
+        elif fmt == 'png': img = decode_png(t, mode='UNCHANGED', output_dtype=torch.uint8)
         else: img = decode_image(t, mode='RGB_ALPHA')
     except (RuntimeError, ValueError) as e:
         why = str(e).strip().splitlines()[-1].split('.cpp:')[-1].lstrip('0123456789, ').rstrip('.?')
-        raise DataError(f'{name} is not a readable image ({why}); delete it or replace it with a good copy') from None
+        raise DataError(f'{name} is not a readable image ({why}); '
+                        'delete it or replace it with a good copy') from None
     if img.ndim == 4: img = img[0]  # an animation: its first frame
     return to_gray(img)
 
 # %% ../nbs/00c_images.ipynb #453c6430
 def read_image(path, # an image file: JPEG, PNG, GIF or WebP, any size, grey or colour
-               size:tuple=None # `(height, width)` to resize to, bilinear with antialiasing; None: as it is
+               size:tuple=None # `(height, width)` to resize to, bilinear, antialiased; None: as is
               )->torch.Tensor:
-    "The image in `path` as training reads images (`decode_gray`), resized to `size`, flattened: uint8 `[H*W]`"
+    "`path`'s image read as in training (`decode_gray`), resized to `size`, flat uint8 `[H*W]`"
     x = decode_gray(read_bytes(path), str(path))
     if size is not None and tuple(x.shape) != tuple(size):
-        if size[0] * size[1] > limit('MAX_PIXELS'): raise DataError(f'cannot resize {path} to {size}: too many pixels')
-        x = torch.nn.functional.interpolate(x[None, None].float(), tuple(size), mode='bilinear', antialias=True)[0, 0]
+        if size[0] * size[1] > limit('MAX_PIXELS'):
+            raise DataError(f'cannot resize {path} to {size}: too many pixels')
+        x = torch.nn.functional.interpolate(x[None, None].float(), tuple(size), mode='bilinear',
+                                            antialias=True)[0, 0]
         x = x.round().clamp(0, 255).to(torch.uint8)
     return x.reshape(-1)
