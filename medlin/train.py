@@ -10,13 +10,12 @@ __all__ = ['LR', 'MAX_MODEL_BYTES', 'get_device', 'to_float', 'batches', 'get_lo
 
 # %% ../nbs/03_train.ipynb #b98cbc1d
 import io, math, os, stat, sys, time
-from functools import wraps
 from pathlib import Path
 
 import torch
 
-from .base import exit_on_error, limit, set_threads
-from .data import load_images, load_split, split_idx
+from .base import limit, set_threads
+from .data import load_split, split_idx
 from .images import read_image
 from .model import SoftmaxRegression, cross_entropy, loss_and_grads, softmax
 from .sgd import SGD, DivergedError, check_finite
@@ -29,7 +28,8 @@ def get_device(device:str=None # 'cpu', 'cuda', 'cuda:N' or 'mps'; default: 'cpu
               )->torch.device:
     "The `torch.device` named `device`, or a `ValueError` saying why it can't be used"
     try: d = torch.device(device or 'cpu')
-    except RuntimeError: raise ValueError(f'unknown device {device!r}; use cpu, cuda, cuda:N or mps') from None
+    except RuntimeError:
+        raise ValueError(f'unknown device {device!r}; use cpu, cuda, cuda:N or mps') from None
     if d.type == 'cpu' or (d.type == 'cuda' and (d.index or 0) < torch.cuda.device_count()) or (
         d.type == 'mps' and torch.backends.mps.is_available()): return d
     raise ValueError(f'device {device!r} is not available on this machine; use cpu')
@@ -46,7 +46,7 @@ def batches(x:torch.Tensor, # inputs `[N, n_in]`, uint8 or float
             y:torch.Tensor, # labels `[N]`
             bs:int, # batch size; the last batch may be smaller
             generator:torch.Generator): # seeded source of the order
-    "Mini-batches `(xb, yb)` in a fresh random order; `xb` is a buffer that the next batch overwrites"
+    "Mini-batches `(xb, yb)` in a fresh random order; `xb` is a buffer the next batch overwrites"
     perm = torch.randperm(len(y), generator=generator).to(x.device)
     y, n = y[perm], min(bs, len(y))  # a batch size beyond N: one batch, no buffer larger than x
     raw = torch.empty(n, x.shape[1], dtype=x.dtype, device=x.device)
@@ -83,7 +83,7 @@ def fast_loss_and_grads(xb:torch.Tensor, # inputs `[n, n_in]`
 
 # %% ../nbs/03_train.ipynb #d9ccacee
 class NotebookOut:
-    "A file for `tqdm` in Jupyter: the lines so far and the bar's latest state, in one output redrawn"
+    "A `tqdm` file for Jupyter: the lines so far and the bar's latest state, in one output redrawn"
     encoding = 'utf-8'
     def __init__(self): self.text, self.handle = '', None
     def write(self, s:str):
@@ -100,7 +100,7 @@ def _in_notebook():
     return bool(ip) and type(ip.get_ipython()).__name__ == 'ZMQInteractiveShell'
 
 def _reporter(progress:bool, epochs:int):
-    "`(epochs, write)`: the table to stdout, a bar on stderr if a terminal; in Jupyter both in place"
+    "`(epochs, write)`: the table to stdout, a bar on stderr if a tty; in Jupyter both in place"
     eps = range(1, epochs + 1)
     if not progress: return eps, None
     out = NotebookOut() if _in_notebook() else None
@@ -132,12 +132,12 @@ def _check_xy(x, y, name, n_in=None, scaled=True):
 
 def _check_fit(x_train, y_train, x_valid, y_valid, epochs, bs, lr, sched, grad, model, n_classes,
                scaled):
-    "Check `fit`'s arguments before anything is allocated; return the class count and the model's dtype"
+    "Check `fit`'s arguments before anything is allocated; return the class count and model dtype"
     for k, v in dict(epochs=epochs, bs=bs).items():
         if isinstance(v, bool) or not isinstance(v, int) or v < 1: raise ValueError(
             f'{k} must be a positive int, got {v!r}')
-    if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not 0 < lr < math.inf: raise ValueError(
-        f'lr must be a positive number, got {lr!r}')
+    if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not 0 < lr < math.inf:
+        raise ValueError(f'lr must be a positive number, got {lr!r}')
     if sched not in ('cos', None): raise ValueError(f"sched must be 'cos' or None, got {sched!r}")
     if grad not in ('fast', 'hand', 'autograd'): raise ValueError(
         f"grad must be 'fast', 'hand' or 'autograd', got {grad!r}")
@@ -150,7 +150,8 @@ def _check_fit(x_train, y_train, x_valid, y_valid, epochs, bs, lr, sched, grad, 
             f'y_{name} holds labels from {lo} to {hi}, outside 0..{n - 1} ({n} classes)')
     dt = x_train.dtype if x_train.is_floating_point() else torch.float32  # the model's dtype
     if x_valid.is_floating_point() and x_valid.dtype != dt: raise TypeError(
-        f'x_valid is {x_valid.dtype} but x_train {x_train.dtype}: give both as uint8, or one float dtype')
+        f'x_valid is {x_valid.dtype} but x_train {x_train.dtype}: '
+        'give both as uint8, or one float dtype')
     if model is not None:
         if model.weight.dtype != dt: raise TypeError(
             f'the start model is {model.weight.dtype}, the inputs {dt}')
@@ -161,8 +162,10 @@ def _check_fit(x_train, y_train, x_valid, y_valid, epochs, bs, lr, sched, grad, 
             'the start model holds NaN or infinite weights; start from another model, or zeros')
     return n, dt
 
-def fit(x_train:torch.Tensor, y_train:torch.Tensor, # training inputs `[N, n_in]`, uint8 or float; labels
-        x_valid:torch.Tensor, y_valid:torch.Tensor, # validation inputs and labels
+def fit(x_train:torch.Tensor, # training inputs `[N, n_in]`, uint8 or float
+        y_train:torch.Tensor, # training labels `[N]`
+        x_valid:torch.Tensor, # validation inputs, uint8 or float
+        y_valid:torch.Tensor, # validation labels
         epochs:int=15, # passes over the training set
         bs:int=64, # batch size
         lr:float=LR, # learning rate; the peak of the cosine schedule
@@ -178,8 +181,8 @@ def fit(x_train:torch.Tensor, y_train:torch.Tensor, # training inputs `[N, n_in]
         progress:bool=True # print the table (to stdout), with a bar on a terminal or in Jupyter
        )->tuple: # `(model, history)`: one dict per epoch
     "Train by SGD on reshuffled, seeded mini-batches, validating after every epoch"
-    n_classes, dt = _check_fit(x_train, y_train, x_valid, y_valid, epochs, bs, lr, sched, grad, model,
-                               n_classes, scaled)
+    n_classes, dt = _check_fit(x_train, y_train, x_valid, y_valid, epochs, bs, lr, sched, grad,
+                               model, n_classes, scaled)
     dev = get_device(device)
     if model is None: model = SoftmaxRegression(x_train.shape[1], n_classes).to(dt)
     w, b = model.to(dev).weight, model.bias
@@ -190,7 +193,8 @@ def fit(x_train:torch.Tensor, y_train:torch.Tensor, # training inputs `[N, n_in]
     loop, write = _reporter(progress, epochs)
     grads = fast_loss_and_grads if grad == 'fast' else loss_and_grads
     row = '{epoch:>5} {train_loss:>10.4f} {valid_loss:>10.4f} {valid_accuracy:>8.4f} {time:>6.2f}'
-    if write: write(f"{'epoch':>5} {'train_loss':>10} {'valid_loss':>10} {'accuracy':>8} {'time':>6}")
+    head = f"{'epoch':>5} {'train_loss':>10} {'valid_loss':>10} {'accuracy':>8} {'time':>6}"
+    if write: write(head)
     for epoch in loop:
         t0, total = time.perf_counter(), torch.zeros((), dtype=w.dtype, device=dev)
         for xb, yb in batches(x_train, y_train, bs, gen):
@@ -275,8 +279,8 @@ def _check_info(info, name, max_pixels):
     if not isinstance(info, dict) or info.get('format') != 'medlin-model': raise ModelError(
         f'{name} is not a medlin model file; train one with medlin-train')
     if info.get('version') != 1: raise ModelError(
-        f'{name} is a medlin model of version {info.get("version")!r}; this medlin reads version 1: '
-        'update medlin')
+        f'{name} is a medlin model of version {info.get("version")!r}; '
+        'this medlin reads version 1: update medlin')
     missing = {'classes', 'size', 'mode', 'scale', 'state_dict'} - set(info)
     if missing: raise ModelError(
         f'{name} is damaged: it lacks {", ".join(sorted(missing))}; train it again')
@@ -293,7 +297,8 @@ def _check_info(info, name, max_pixels):
         f'{name} is damaged: its image size {size!r} is not two positive numbers of at most '
         f'MEDLIN_MAX_PIXELS={max_pixels:,} pixels')
     shapes = {'weight': [len(cs), size[0] * size[1]], 'bias': [len(cs)]}
-    fits = lambda t, s: isinstance(t, torch.Tensor) and list(t.shape) == s and t.dtype == torch.float
+    fits = lambda t, s: (isinstance(t, torch.Tensor) and list(t.shape) == s
+                         and t.dtype == torch.float)
     if not (isinstance(sd, dict) and set(sd) == set(shapes)
             and all(fits(sd[k], s) for k, s in shapes.items())):
         raise ModelError(f'{name} is damaged: its weights do not fit {len(cs)} classes of '
@@ -302,9 +307,10 @@ def _check_info(info, name, max_pixels):
         f'{name} holds NaN or infinite weights; train it again, with a smaller learning rate')
 
 def load_model(path, # a file written by `save_model`
-               classes:list=None, size:tuple=None # when given: the classes and (height, width) to match
+               classes:list=None, # when given: the classes to match
+               size:tuple=None # when given: the (height, width) to match
               )->tuple: # `(model, info)`
-    "Load a model saved by `save_model`, safely; `ModelError` if not one, or not for `classes` and `size`"
+    "Load a `save_model` file, safely; `ModelError` if not one, or not for `classes` and `size`"
     p = Path(path)
     try: st = os.stat(p)
     except FileNotFoundError: raise ModelError(f'model file {p} does not exist') from None
@@ -337,125 +343,3 @@ def predict(model, info:dict, # from `load_model`
     z = torch.addmm(b, to_float(x).double(), w.T)  # in float64, the logits are finite
     p, i = softmax(z).max(-1)
     return [(str(f), info['classes'][c], pr) for f, c, pr in zip(files, i.tolist(), p.tolist())]
-
-# %% ../nbs/03_train.ipynb #aeb6109c
-THREADS = 1  # the default for the commands; see "How many threads?" below
-
-class _Parser:
-    "argparse, imported when needed; errors on one line, `prog: error: ...; see prog --help`, status 2"
-    def __init__(self, prog, doc):
-        import argparse
-        class P(argparse.ArgumentParser):
-            def error(self, msg):
-                self.exit(2, f'{self.prog}: error: {msg}; see {self.prog} --help\n')
-        self.p = P(prog=prog, description=doc)
-    def __call__(self, f, argv=None):
-        "Parse `argv` (default: `sys.argv[1:]`) for `f`'s parameters, their types, defaults, docments"
-        import inspect
-        argv = sys.argv[1:] if argv is None else argv
-        if any(a == '-h' or a.startswith('--h') for a in argv):  # the help text: the docments
-            from fastcore.docments import docments
-            helps = docments(f)
-        else: helps = {}
-        for k, v in inspect.signature(f).parameters.items():
-            h = (helps.get(k) or '').replace('%', '%%')
-            if v.kind is v.VAR_POSITIONAL: self.p.add_argument(k, nargs='+', help=h)
-            elif v.default is v.empty: self.p.add_argument(k, help=h)
-            elif v.annotation is bool: self.p.add_argument(f'--{k}', action='store_true', help=h)
-            else:
-                if v.default is not None: h += f' (default: {v.default})'
-                self.p.add_argument(f'--{k}', type=v.annotation, default=v.default,
-                                    metavar=k.upper(), help=h)
-        a, pos = vars(self.p.parse_args(argv)), []
-        for k, v in inspect.signature(f).parameters.items():  # positional parameters, in order
-            if v.kind is v.VAR_POSITIONAL: return pos + a.pop(k), a
-            if v.default is v.empty: pos.append(a.pop(k))
-        return pos, a
-
-def command(f):
-    "Make `f` a command: called without arguments by an entry-point script, it parses `sys.argv`"
-    @wraps(f)
-    def _f(*args, **kw):
-        fr = sys._getframe(1)
-        script = fr.f_code.co_name == '<module>' and fr.f_globals.get('__name__') == '__main__'
-        if args or kw or not script: return f(*args, **kw)
-        prog = f.__name__.replace('_', '-')
-        pos, kw = _Parser(prog, f.__doc__)(f)
-        with exit_on_error(prog): f(*pos, **kw)
-    return _f
-
-def _positive(**kw):
-    for k, v in kw.items():
-        if v is not None and not 0 < v < math.inf: raise ValueError(
-            f'--{k} must be a positive number, got {v!r}')
-
-def _same_file(a, b):
-    ra, rb = os.path.realpath(a), os.path.realpath(b)
-    return ra == rb or (os.path.exists(ra) and os.path.exists(rb) and os.path.samefile(ra, rb))
-
-@command
-def medlin_train(data:str=None, # URL, archive or folder (default: $MEDLIN_DATA, else the upstream zip)
-                 epochs:int=15, # passes over the training set
-                 bs:int=64, # batch size
-                 lr:float=LR, # learning rate (the peak of the cosine schedule)
-                 mom:float=0., # momentum, e.g. 0.9 with lr 0.03
-                 wd:float=0., # weight decay
-                 const_lr:bool=False, # keep lr constant instead of decaying it
-                 seed:int=0, # seeds the order of the mini-batches
-                 device:str='cpu', # cpu, cuda, cuda:N or mps
-                 threads:int=None, # torch threads (default: $MEDLIN_THREADS, else 1)
-                 model:str='medlin-model.pt', # where to save the trained model
-                 metrics:str=None, # write the history and final metrics to this JSON file
-                 init:str=None, # start from this saved model instead of zeros
-                 cache:str=None, # cache folder (default: $MEDLIN_CACHE, else ~/.cache/medlin)
-                 no_verify:bool=False): # skip the content check (for datasets other than Medical MNIST)
-    "Train softmax regression on Medical MNIST (or any folder-per-class images); save the model"
-    _positive(epochs=epochs, bs=bs, lr=lr, threads=threads)
-    for k, v in dict(mom=mom, wd=wd).items():
-        if not v >= 0 or v == math.inf: raise ValueError(
-            f'--{k} must be a finite number >= 0, got {v!r}')
-    set_threads(threads, default=THREADS)
-    check_target(model, 'model')
-    if metrics:
-        check_target(metrics, 'metrics')
-        if _same_file(model, metrics): raise ValueError(
-            f'--model {model} and --metrics {metrics} are one file; give two')
-        if init and _same_file(init, metrics): raise ValueError(
-            f'--metrics {metrics} would overwrite the start model --init {init}; give another file')
-    dev = get_device(device)
-    imgs = load_images(data, cache=cache, verify=False if no_verify else None)
-    t, v = split_idx(len(imgs.y))
-    x, size = imgs.x.reshape(len(imgs.y), -1), tuple(imgs.x.shape[1:])
-    m0 = load_model(init, imgs.classes, size)[0] if init else None
-    x_train, x_valid = torch.index_select(x, 0, t), torch.index_select(x, 0, v)  # faster than x[t]
-    try: m, hist = fit(x_train, imgs.y[t], x_valid, imgs.y[v], epochs, bs, lr, mom, wd,
-                       None if const_lr else 'cos', seed, model=m0, n_classes=len(imgs.classes),
-                       device=dev)
-    except DivergedError as e: raise ValueError(f'{e} No model was saved.') from None
-    save_model(m, model, imgs.classes, size)
-    res = {k: hist[-1][k] for k in ('valid_accuracy', 'valid_loss', 'train_loss')}
-    if metrics:
-        from json import dumps
-        settings = dict(data=imgs.source, epochs=epochs, bs=bs, lr=lr, mom=mom, wd=wd,
-                        const_lr=const_lr, seed=seed, device=str(dev))
-        js = dumps(dict(**res, history=hist, classes=imgs.classes, settings=settings), indent=1,
-                   allow_nan=False)
-        try: write_atomic(metrics, js.encode(), 'metrics')
-        except OSError as e: raise OSError(f'the model was saved to {model}, but {e}') from None
-    print(f"validation accuracy {res['valid_accuracy']:.2%} after {epochs} epochs; "
-          f"model saved to {model}")
-
-@command
-def medlin_predict(model:str, # a model file saved by medlin-train
-                   *images:str, # image files: any size, grayscale or colour
-                   json:bool=False): # print JSON instead of one line per image
-    "Print the most likely class of each image, and its probability"
-    set_threads(default=THREADS)
-    if not images: raise ValueError('give one or more image files after the model file')
-    preds = predict(*load_model(model), images)
-    if json:
-        from json import dumps
-        rows = [{'file': f, 'class': c, 'probability': p} for f, c, p in preds]
-        print(dumps(rows, indent=1, allow_nan=False))
-    else:
-        for f, c, p in preds: print(f'{f}: {c} ({p:.1%})')

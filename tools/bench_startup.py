@@ -108,8 +108,8 @@ def importtime(tmp, model, img, top):
         if p != 'medlin': print(f'{c/1e3:6.0f}  {p:<20} by {by}')
     rows = import_rows([cli('medlin-predict'), model.name, img.name], tmp)
     names = [n for _, n, _, _ in rows]
-    late = rows[names.index('medlin.train') + 1:] if 'medlin.train' in names else []
-    print(f'\n{"ms":>6}  imported while medlin-predict runs, after `import medlin.train`')
+    late = rows[names.index('medlin.cli') + 1:] if 'medlin.cli' in names else []
+    print(f'\n{"ms":>6}  imported while medlin-predict runs, after `import medlin.cli`')
     for c, n in sorted(((c, n) for d, n, _, c in late if d == 0), reverse=True)[:top]:
         print(f'{c/1e3:6.0f}  {n}')
 
@@ -128,6 +128,7 @@ def main():
                 'import torch': [PY, '-c', 'import torch'],
                 'import medlin.data': [PY, '-c', 'import medlin.data'],
                 'import medlin.train': [PY, '-c', 'import medlin.train'],
+                'import medlin.cli': [PY, '-c', 'import medlin.cli'],
                 predict: [cli('medlin-predict'), model.name, img.name]}
         times, failed, out = defaultdict(list), defaultdict(list), ''
         for rnd in range(a.reps + 1):  # round 0 warms the file cache and is not counted

@@ -16,7 +16,8 @@ from contextlib import redirect_stdout
 from pathlib import Path
 import torch, torch.nn as nn, torch.nn.functional as F
 from medlin.data import load_images, scale_pixels, set_threads, split_idx
-from medlin.train import fit, medlin_train
+from medlin.cli import medlin_train
+from medlin.train import fit
 
 def post_fit(x_train, y_train, epochs=15, bs=64):
     "(a) The original post's training loop, bugs included (as in nbs/03_train.ipynb)"
