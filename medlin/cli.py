@@ -13,7 +13,7 @@ from functools import wraps
 
 import torch
 
-from .base import exit_on_error, set_threads
+from .base import arg_parser, exit_on_error, set_threads
 from .data import load_images, split_idx
 from .sgd import DivergedError
 from .train import (LR, check_target, fit, get_device, load_model, predict, save_model,
@@ -23,13 +23,8 @@ from .train import (LR, check_target, fit, get_device, load_model, predict, save
 THREADS = 1  # the default for the commands; see "How many threads?" below
 
 class _Parser:
-    "argparse, imported when needed; errors: one line `prog: error: ...; see prog --help`, status 2"
-    def __init__(self, prog, doc):
-        import argparse
-        class P(argparse.ArgumentParser):
-            def error(self, msg):
-                self.exit(2, f'{self.prog}: error: {msg}; see {self.prog} --help\n')
-        self.p = P(prog=prog, description=doc)
+    "Options from a function's signature, on `arg_parser` (one-line usage errors, status 2)"
+    def __init__(self, prog, doc): self.p = arg_parser(prog, description=doc)
     def __call__(self, f, argv=None):
         "Parse `argv` (default: `sys.argv[1:]`) for `f`'s parameters, types, defaults and docments"
         import inspect

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 import numpy as np, torch
 from filelock import FileLock
-from .base import DataError, LIMITS, limit, Progress, set_threads, exit_on_error
+from .base import DataError, LIMITS, limit, Progress, set_threads, exit_on_error, arg_parser
 from .fetch import download, is_download
 from .archive import check_source, open_source, find_class_root, is_image
 from .images import decode_gray, read_image
@@ -216,7 +216,7 @@ def medlin_data(argv:list=None # the arguments; default `sys.argv[1:]`
                ):
     "The `medlin-data` command: fetch, verify, cache and summarise data; show or clear the cache"
     import argparse
-    p = argparse.ArgumentParser('medlin-data', formatter_class=argparse.RawDescriptionHelpFormatter,
+    p = arg_parser('medlin-data', formatter_class=argparse.RawDescriptionHelpFormatter,
         description='Fetch, verify and cache Medical MNIST (or any folder-per-class image set).',
         epilog=_limits_help() + '\n\nThe cache is $MEDLIN_CACHE, else ~/.cache/medlin. '
                'Medical MNIST takes 243 MB\n'
