@@ -9,11 +9,9 @@ __all__ = ['THREADS', 'command', 'medlin_train', 'medlin_predict']
 
 # %% ../nbs/03b_commands.ipynb #5a3c2a12
 import math, os, sys
-from functools import wraps
-
 import torch
 
-from .base import arg_parser, exit_on_error, set_threads
+from .base import arg_parser, run_command, set_threads
 from .data import load_images, split_idx
 from .sgd import DivergedError
 from .train import (LR, check_target, fit, get_device, load_model, predict, save_model,
@@ -49,16 +47,13 @@ class _Parser:
         return pos, a
 
 def command(f):
-    "Make `f` a command: called without arguments by an entry-point script, it parses `sys.argv`"
-    @wraps(f)
-    def _f(*args, **kw):
-        fr = sys._getframe(1)
-        script = fr.f_code.co_name == '<module>' and fr.f_globals.get('__name__') == '__main__'
-        if args or kw or not script: return f(*args, **kw)
-        prog = f.__name__.replace('_', '-')
+    "Give `f` an entry point, `f.main`: it parses `sys.argv`, runs `f` and ends the process"
+    prog = f.__name__.replace('_', '-')
+    def main():
         pos, kw = _Parser(prog, f.__doc__)(f)
-        with exit_on_error(prog): f(*pos, **kw)
-    return _f
+        f(*pos, **kw)
+    f.main = lambda: run_command(prog, main)
+    return f
 
 # %% ../nbs/03b_commands.ipynb #3d93da1b
 def _positive(**kw):

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 import numpy as np, torch
 from filelock import FileLock
-from .base import DataError, LIMITS, limit, Progress, set_threads, exit_on_error, arg_parser
+from .base import (DataError, LIMITS, limit, Progress, set_threads, exit_on_error, arg_parser,
+                         run_command)
 from .fetch import download, is_download
 from .archive import check_source, open_source, find_class_root, is_image
 from .images import decode_gray, read_image
@@ -239,6 +240,8 @@ def medlin_data(argv:list=None # the arguments; default `sys.argv[1:]`
         imgs = load_images(a.data, cache=a.cache, verify=False if a.no_verify else None,
                            full_check=True)
         print(summary(imgs) + '\nchecked:  the cached tensors match their build record')
+
+medlin_data.main = lambda: run_command('medlin-data', medlin_data)  # the installed script's entry point
 
 # %% ../nbs/00_data.ipynb #17ac7cb8
 def fake_dataset(path:Path, # folder to create

@@ -3,7 +3,8 @@
     python tools/bench_startup.py [--reps N] [--importtime] [--top N]
 
 Runs each command as a fresh process, interleaved (one of each per round, after a warm-up round),
-and prints the median of each, the ratio predict / import torch against the 1.3x target of issue 10,
+and prints the median of each, the ratio predict / import torch against the 1.3x target of issue 10
+(and against `import torch` ended by `os._exit`, as the commands end, without the interpreter's teardown),
 and the load average. It makes its own model (with `medlin.train.save_model`, else with
 `medlin-train` on a tiny fake dataset) and a 64x64 JPEG in a temporary folder, and never imports
 medlin itself, so it runs whatever state the library is in: a failing command is reported with the
@@ -126,6 +127,7 @@ def main():
         predict = 'medlin-predict MODEL one.jpeg'
         cmds = {'python -c pass': [PY, '-c', 'pass'],
                 'import torch': [PY, '-c', 'import torch'],
+                'import torch, no teardown': [PY, '-c', 'import torch, os; os._exit(0)'],
                 'import medlin.data': [PY, '-c', 'import medlin.data'],
                 'import medlin.train': [PY, '-c', 'import medlin.train'],
                 'import medlin.cli': [PY, '-c', 'import medlin.cli'],
@@ -153,6 +155,9 @@ def main():
             met = (f'; target <= {TARGET}x: {"met" if wall <= TARGET else "NOT met"}'
                    if k == predict else '')
             print(f'{k.split(" MODEL")[0]} / import torch: {wall:.2f}x wall, {cpu:.2f}x CPU{met}')
+        if (t0 := med.get('import torch, no teardown')) and predict in med and not failed[predict]:
+            print(f'medlin-predict / import torch without its teardown (the commands skip it, as '
+                  f'run_command does): {med[predict][0] / t0[0]:.2f}x wall')
         loads = lambda ls: ', '.join(f'{l:.2f}' for l in ls)
         print(f'load average (1, 5, 15 min): before {loads(load0)}; '
               f'after {loads(os.getloadavg())}; {os.cpu_count()} CPUs')
