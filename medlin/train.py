@@ -10,6 +10,7 @@ __all__ = ['LR', 'MAX_MODEL_BYTES', 'get_device', 'to_float', 'batches', 'get_lo
 
 # %% ../nbs/03_train.ipynb #b98cbc1d
 import io, math, os, stat, sys, time
+from functools import partial
 from pathlib import Path
 
 import torch
@@ -36,16 +37,19 @@ def get_device(device:str=None # 'cpu', 'cuda', 'cuda:N' or 'mps'; default: 'cpu
 
 # %% ../nbs/03_train.ipynb #8414721f
 def to_float(x:torch.Tensor, # pixels: uint8 in 0..255, or float already in [0, 1]
-             out:torch.Tensor=None # where to write (a reused buffer); default: a new tensor
+             out:torch.Tensor=None, # where to write (a reused buffer); default: a new tensor
+             scale:bool=True # False: leave uint8 as 0..255, for a product that scales them
             )->torch.Tensor:
     "Pixels as float32 in [0, 1]: uint8 is scaled by 1/255, float passes through unchanged"
     if x.dtype != torch.uint8: return x
-    return (torch.empty(x.shape, device=x.device) if out is None else out).copy_(x).mul_(1/255)
+    x = (torch.empty(x.shape, device=x.device) if out is None else out).copy_(x)
+    return x.mul_(1/255) if scale else x
 
 def batches(x:torch.Tensor, # inputs `[N, n_in]`, uint8 or float
             y:torch.Tensor, # labels `[N]`
             bs:int, # batch size; the last batch may be smaller
-            generator:torch.Generator): # seeded source of the order
+            generator:torch.Generator, # seeded source of the order
+            scale:bool=True): # False: uint8 batches stay 0..255 (see `to_float`)
     "Mini-batches `(xb, yb)` in a fresh random order; `xb` is a buffer the next batch overwrites"
     perm = torch.randperm(len(y), generator=generator).to(x.device)
     y, n = y[perm], min(bs, len(y))  # a batch size beyond N: one batch, no buffer larger than x
@@ -53,7 +57,7 @@ def batches(x:torch.Tensor, # inputs `[N, n_in]`, uint8 or float
     buf = torch.empty(n, x.shape[1], device=x.device)
     for i in range(0, len(y), bs):
         j = perm[i:i+bs]
-        yield to_float(torch.index_select(x, 0, j, out=raw[:len(j)]), buf[:len(j)]), y[i:i+bs]
+        yield to_float(torch.index_select(x, 0, j, out=raw[:len(j)]), buf[:len(j)], scale), y[i:i+bs]
 
 # %% ../nbs/03_train.ipynb #f13bc254
 @torch.no_grad()
@@ -71,15 +75,16 @@ def evaluate(model, x:torch.Tensor, y:torch.Tensor)->tuple: # inputs (uint8 or f
 @torch.no_grad()
 def fast_loss_and_grads(xb:torch.Tensor, # inputs `[n, n_in]`
                         yb:torch.Tensor, # targets `[n]`
-                        w:torch.Tensor, b:torch.Tensor # weights `[n_out, n_in]` and bias `[n_out]`
+                        w:torch.Tensor, b:torch.Tensor, # weights `[n_out, n_in]` and bias `[n_out]`
+                        scale:float=1. # the inputs are `scale * xb`: 1/255 for unscaled bytes
                        )->tuple: # loss (0-d), dw `[n_out, n_in]`, db `[n_out]`
     "`loss_and_grads` in fewer, faster operations, on logits transposed to `[n_out, n]`"
     n = len(yb)
-    logp = torch.addmm(b[:, None], w, xb.T).log_softmax(0)
+    logp = torch.addmm(b[:, None], w, xb.T, alpha=scale).log_softmax(0)
     loss = -logp.gather(0, yb[None]).mean()
     minus1 = torch.full((1, n), -1., dtype=logp.dtype, device=logp.device)
     g = logp.exp_().scatter_add_(0, yb[None], minus1).div_(n)  # softmax - onehot
-    return loss, g @ xb, g.sum(1)
+    return loss, (g * scale) @ xb, g.sum(1)
 
 # %% ../nbs/03_train.ipynb #d9ccacee
 class NotebookOut:
@@ -191,13 +196,15 @@ def fit(x_train:torch.Tensor, # training inputs `[N, n_in]`, uint8 or float
     x_valid = to_float(x_valid.to(dev))  # once, not every epoch
     step, n_steps = 0, epochs * math.ceil(len(y_train) / bs)
     loop, write = _reporter(progress, epochs)
-    grads = fast_loss_and_grads if grad == 'fast' else loss_and_grads
+    fold = grad == 'fast' and x_train.dtype == torch.uint8  # 1/255 goes into the products
+    grads = (partial(fast_loss_and_grads, scale=1/255 if fold else 1.) if grad == 'fast'
+             else loss_and_grads)
     row = '{epoch:>5} {train_loss:>10.4f} {valid_loss:>10.4f} {valid_accuracy:>8.4f} {time:>6.2f}'
     head = f"{'epoch':>5} {'train_loss':>10} {'valid_loss':>10} {'accuracy':>8} {'time':>6}"
     if write: write(head)
     for epoch in loop:
         t0, total = time.perf_counter(), torch.zeros((), dtype=w.dtype, device=dev)
-        for xb, yb in batches(x_train, y_train, bs, gen):
+        for xb, yb in batches(x_train, y_train, bs, gen, scale=not fold):
             if sched == 'cos': opt.lr = lr * (1 + math.cos(math.pi * step / n_steps)) / 2
             step += 1
             if grad == 'autograd':

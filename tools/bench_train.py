@@ -53,7 +53,8 @@ def idiomatic_fit(x_train, y_train, epochs=15, bs=64, lr=0.1):
     return model
 
 def floor_fit(x8_train, y_train, x8_valid, y_valid, epochs=15, bs=64, lr=0.1, seed=0):
-    """(f) The floor: `fit`'s math (uint8 gathered into a buffer, scaled, `fast_loss_and_grads`, cosine lr,
+    """(f) The floor: `fit`'s math (uint8 gathered into a buffer, 1/255 folded into the products as
+    `fast_loss_and_grads(..., scale=1/255)` does, cosine lr,
     validation every epoch) in a minimal loop"""
     n_in, n_out = x8_train.shape[1], int(y_train.max()) + 1
     w, b, gen = torch.zeros(n_out, n_in), torch.zeros(n_out), torch.Generator().manual_seed(seed)
@@ -63,12 +64,12 @@ def floor_fit(x8_train, y_train, x8_valid, y_valid, epochs=15, bs=64, lr=0.1, se
         perm = torch.randperm(len(y_train), generator=gen); ys = y_train[perm]
         for i in range(0, len(perm), bs):
             j = perm[i:i+bs]; n, yb = len(j), ys[i:i+bs]
-            xb = buf[:n].copy_(torch.index_select(x8_train, 0, j, out=raw[:n])).mul_(1/255)
-            logp = torch.addmm(b[:, None], w, xb.T).log_softmax(0)
+            xb = buf[:n].copy_(torch.index_select(x8_train, 0, j, out=raw[:n]))  # 0..255
+            logp = torch.addmm(b[:, None], w, xb.T, alpha=1/255).log_softmax(0)
             loss = -logp.gather(0, yb[None]).mean()
             g = logp.exp_().scatter_add_(0, yb[None], minus1[:, :n]).div_(n)
             lr_t = lr * (1 + math.cos(math.pi * step / n_steps)) / 2; step += 1
-            w.add_(g @ xb, alpha=-lr_t); b.add_(g.sum(1), alpha=-lr_t)
+            w.add_((g * (1/255)) @ xb, alpha=-lr_t); b.add_(g.sum(1), alpha=-lr_t)
         z = torch.addmm(b, xv, w.T); F.cross_entropy(z, y_valid).item()  # validate, as fit does
     return (z.argmax(-1) == y_valid).float().mean().item()
 
