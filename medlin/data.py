@@ -232,16 +232,16 @@ def medlin_data(argv:list=None # the arguments; default `sys.argv[1:]`
     p.add_argument('--clear-cache', action='store_true',
                    help="delete what medlin put in the cache, and exit")
     a = p.parse_args(argv)
-    with exit_on_error('medlin-data'):
-        if a.show_cache: return print(show_cache(a.cache))
-        if a.clear_cache: return print(f'freed {clear_cache(a.cache) / 1e6:.1f} MB '
-                                       f'in {show_path(cache_dir(a.cache))}')
-        set_threads(default=1)
-        imgs = load_images(a.data, cache=a.cache, verify=False if a.no_verify else None,
-                           full_check=True)
-        print(summary(imgs) + '\nchecked:  the cached tensors match their build record')
+    if a.show_cache: return print(show_cache(a.cache))
+    if a.clear_cache: return print(f'freed {clear_cache(a.cache) / 1e6:.1f} MB '
+                                   f'in {show_path(cache_dir(a.cache))}')
+    set_threads(default=1)
+    imgs = load_images(a.data, cache=a.cache, verify=False if a.no_verify else None,
+                       full_check=True)
+    print(summary(imgs) + '\nchecked:  the cached tensors match their build record')
 
-medlin_data.main = lambda: run_command('medlin-data', medlin_data)  # the installed script's entry point
+# the installed script's entry point: one line per error (`run_command`), as for the other commands
+medlin_data.main = lambda: run_command('medlin-data', medlin_data)
 
 # %% ../nbs/00_data.ipynb #17ac7cb8
 def fake_dataset(path:Path, # folder to create
