@@ -14,7 +14,7 @@ import torch
 from .base import arg_parser, run_command, set_threads
 from .data import load_images, split_idx
 from .sgd import DivergedError
-from .train import (LR, check_target, fit, get_device, load_model, predict, save_model,
+from .train import (LR, check_target, evaluate, fit, get_device, load_model, predict, save_model,
                           write_atomic)
 
 # %% ../nbs/03b_commands.ipynb #9da03d2e
@@ -97,7 +97,7 @@ def medlin_train(
             f'--metrics {metrics} would overwrite the start model --init {init}; give another file')
     dev = get_device(device)
     imgs = load_images(data, cache=cache, verify=False if no_verify else None)
-    t, v = split_idx(len(imgs.y))
+    t, v, te = split_idx(len(imgs.y))
     x, size = imgs.x.reshape(len(imgs.y), -1), tuple(imgs.x.shape[1:])
     m0 = load_model(init, imgs.classes, size)[0] if init else None
     x_train, x_valid = torch.index_select(x, 0, t), torch.index_select(x, 0, v)  # faster than x[t]
@@ -107,6 +107,8 @@ def medlin_train(
     except DivergedError as e: raise ValueError(f'{e} No model was saved.') from None
     save_model(m, model, imgs.classes, size)
     res = {k: hist[-1][k] for k in ('valid_accuracy', 'valid_loss', 'train_loss')}
+    if len(te):  # the held-out test set, scored once, at the end
+        res['test_loss'], res['test_accuracy'] = evaluate(m, x[te].to(dev), imgs.y[te].to(dev))
     if metrics:
         from json import dumps
         settings = dict(data=imgs.source, epochs=epochs, bs=bs, lr=lr, mom=mom, wd=wd,
@@ -115,7 +117,8 @@ def medlin_train(
                    allow_nan=False)
         try: write_atomic(metrics, js.encode(), 'metrics')
         except OSError as e: raise OSError(f'the model was saved to {model}, but {e}') from None
-    print(f"validation accuracy {res['valid_accuracy']:.2%} after {epochs} epochs; "
+    test = f", test accuracy {res['test_accuracy']:.2%}" if len(te) else ', no test images'
+    print(f"validation accuracy {res['valid_accuracy']:.2%}{test} after {epochs} epochs; "
           f"model saved to {model}")
 
 # %% ../nbs/03b_commands.ipynb #238b9a72

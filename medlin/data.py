@@ -157,14 +157,16 @@ def class_means(x:torch.Tensor, # images or flattened inputs, `[N, ...]`
 
 # %% ../nbs/00_data.ipynb #6d0ca40f
 def split_idx(n:int, # number of items
-              valid_pct:float=0.2, # fraction for validation
+              valid_pct:float=0.1, # fraction for validation: choosing settings
+              test_pct:float=0.1, # fraction for the test: scored once, at the end
               seed:int=42): # the same seed gives the same split everywhere
-    "Shuffled, seeded `(train_idx, valid_idx)`"
-    if not 0 < valid_pct < 1:
-        raise ValueError(f'valid_pct must be between 0 and 1, got {valid_pct}')
+    "Shuffled, seeded `(train_idx, valid_idx, test_idx)`"
+    if not (0 < valid_pct < 1 and 0 <= test_pct < 1 and valid_pct + test_pct < 1): raise ValueError(
+        f'valid_pct and test_pct must be fractions that leave some training data, '
+        f'got {valid_pct} and {test_pct}')
     perm = torch.randperm(n, generator=torch.Generator().manual_seed(seed))
-    n_valid = round(n * valid_pct)
-    return perm[n_valid:], perm[:n_valid]
+    n_valid, n_held = round(n * valid_pct), round(n * (valid_pct + test_pct))
+    return perm[n_held:], perm[:n_valid], perm[n_valid:n_held]
 
 # %% ../nbs/00_data.ipynb #438b9233
 def scale_pixels(x:torch.Tensor # uint8 images `[N,H,W]`
@@ -177,23 +179,26 @@ def scale_pixels(x:torch.Tensor # uint8 images `[N,H,W]`
 # %% ../nbs/00_data.ipynb #3be6399f
 @dataclass
 class Split:
-    "Training and validation inputs (float `[N, H*W]` in [0,1]) and labels, `classes` and `images`"
+    "Training, validation and test inputs (float `[N, H*W]` in [0,1]), labels, `classes`, `images`"
     x_train: torch.Tensor
     y_train: torch.Tensor
     x_valid: torch.Tensor
     y_valid: torch.Tensor
+    x_test: torch.Tensor
+    y_test: torch.Tensor
     classes: list
     images: Images
 
 def load_split(source:str|Path|None=None, # URL, archive or folder; see `load_images`
-               valid_pct:float=0.2, # fraction for validation
+               valid_pct:float=0.1, # fraction for validation
+               test_pct:float=0.1, # fraction for the test
                seed:int=42, # split seed
                **kwargs)->Split: # passed to `load_images`
-    "Load the images and split them, seeded, into scaled training and validation sets"
+    "Load the images and split them, seeded, into scaled training, validation and test sets"
     imgs = load_images(source, **kwargs)
-    t, v = split_idx(len(imgs.y), valid_pct, seed)
+    t, v, te = split_idx(len(imgs.y), valid_pct, test_pct, seed)
     return Split(scale_pixels(imgs.x[t]), imgs.y[t], scale_pixels(imgs.x[v]), imgs.y[v],
-                 imgs.classes, imgs)
+                 scale_pixels(imgs.x[te]), imgs.y[te], imgs.classes, imgs)
 
 # %% ../nbs/00_data.ipynb #9e81d745
 def summary(imgs:Images)->str:

@@ -8,6 +8,7 @@ notebook whose kernelspec is not the standard `python3`.
 
     python tools/run_notebooks.py                   # index.ipynb, then the others in nbs/ in name order
     python tools/run_notebooks.py 01_model.ipynb    # only some
+    python tools/run_notebooks.py --save 01_model.ipynb  # and store the outputs it produced (then nbdev-clean)
 """
 import argparse, os, re, shutil, sys, tempfile, time
 from pathlib import Path
@@ -31,7 +32,7 @@ def kernel_env():
 
 def _ansi(s): return re.sub(r'\x1b\[[0-9;]*m', '', s)
 
-def run(path, cwd, timeout):
+def run(path, cwd, timeout, save=False):
     "Run notebook `path` in a fresh kernel with cwd `cwd`; return None if it ran cleanly, else a short message"
     import nbformat
     from nbclient import NotebookClient
@@ -49,6 +50,8 @@ def run(path, cwd, timeout):
         return f'cell {idx}{" (" + src[0][:60] + ")" if src else ""}: {e.ename}: {_ansi(e.evalue)}'
     except CellTimeoutError: return f'a cell ran longer than {timeout}s'
     except DeadKernelError as e: return f'the kernel died: {e}'
+    else:
+        if save: nbformat.write(nb, path)  # only a clean run's outputs are stored
     finally:
         if log.exists():
             sys.stderr.write(''.join(l for l in log.read_text().splitlines(True) if 'running over TCP without encryption' not in l))
@@ -57,6 +60,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('names', nargs='*', help='notebooks in --nbs to run (default: all)')
     ap.add_argument('--nbs', default=ROOT/'nbs', type=Path, help='folder of notebooks (default: nbs/)')
+    ap.add_argument('--save', action='store_true', help="write each cleanly run notebook's outputs back to it")
     ap.add_argument('--timeout', default=900, type=int, help='seconds one cell may run (default: 900)')
     a, t0 = ap.parse_args(), time.time()
     nbs = notebooks(a.nbs.resolve(), a.names)
@@ -66,7 +70,7 @@ def main():
             cwd = Path(tmp)/nb.stem/'nbs'  # a fresh copy per notebook: none sees files another wrote
             shutil.copytree(a.nbs, cwd, ignore=shutil.ignore_patterns('_proc', '_docs', '.*'))
             t = time.time()
-            err = run(nb, cwd, a.timeout)
+            err = run(nb, cwd, a.timeout, a.save)
             print(f'{"FAIL" if err else "ok":4}  {nb.name:22} {time.time()-t:6.1f}s' + (f'  {err}' if err else ''), flush=True)
             if err: fails[nb.name] = err
     print(f'\n{"FAILED: " + ", ".join(fails) if fails else "all ran"} ({len(nbs)} notebooks) in {time.time()-t0:.1f}s')
