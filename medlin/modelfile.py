@@ -7,7 +7,7 @@ Docs: https://medlin-dev.github.io/medlin/modelfile.html.md"""
 # %% auto #0
 __all__ = ['MAX_MODEL_BYTES', 'ModelError', 'check_target', 'write_atomic', 'save_model', 'load_model', 'predict']
 
-# %% ../nbs/03d_modelfile.ipynb #dc7e73b6
+# %% ../nbs/03d_modelfile.ipynb #d8eedd66
 import io, os, stat, time
 from pathlib import Path
 
@@ -17,7 +17,7 @@ from .base import limit
 from .images import read_image
 from .model import SoftmaxRegression, softmax
 
-# %% ../nbs/03d_modelfile.ipynb #e00aef44
+# %% ../nbs/03d_modelfile.ipynb #398af290
 class ModelError(ValueError): "A file that is not a medlin model, or one for other classes or sizes"
 
 def check_target(path, # where a file is to be written
@@ -75,19 +75,21 @@ def save_model(model, path, # the trained model; where to write it
     buf = io.BytesIO(); torch.save(info, buf)  # in memory first: a failed write then says why
     return write_atomic(path, buf.getvalue())
 
-# %% ../nbs/03d_modelfile.ipynb #478ba123
+# %% ../nbs/03d_modelfile.ipynb #48ceb9bc
 MAX_MODEL_BYTES = 2**30  # a 64x64 model is 100 KB; this allows a million pixels for 250 classes
 
 def _check_info(info, name, max_pixels):
     "Check a loaded model's keys, version, mode and shapes before anything is allocated from them"
     if not isinstance(info, dict) or info.get('format') != 'medlin-model': raise ModelError(
         f'{name} is not a medlin model file; train one with medlin-train')
-    if info.get('version') != 1: raise ModelError(
-        f'{name} is a medlin model of version {info.get("version")!r}; '
-        'this medlin reads version 1: update medlin')
-    missing = {'classes', 'size', 'mode', 'scale', 'state_dict'} - set(info)
+    missing = {'version', 'classes', 'size', 'mode', 'scale', 'state_dict'} - set(info)
     if missing: raise ModelError(
         f'{name} is damaged: it lacks {", ".join(sorted(missing))}; train it again')
+    v = info['version']
+    if type(v) is int and v > 1: raise ModelError(
+        f'{name} is a medlin model of version {v}; this medlin reads version 1: update medlin')
+    if not (type(v) is int and v == 1): raise ModelError(
+        f'{name} is damaged: its version {v!r} is not one medlin writes; train it again')
     if info['mode'] != 'grayscale' or info['scale'] != 1/255: raise ModelError(
         f'{name} is for mode {info["mode"]!r}, scale {info["scale"]!r}; '
         'this medlin reads grayscale, 1/255')
@@ -101,20 +103,29 @@ def _check_info(info, name, max_pixels):
         f'{name} is damaged: its image size {size!r} is not two positive numbers of at most '
         f'MEDLIN_MAX_PIXELS={max_pixels:,} pixels')
     shapes = {'weight': [len(cs), size[0] * size[1]], 'bias': [len(cs)]}
-    fits = lambda t, s: (isinstance(t, torch.Tensor) and list(t.shape) == s
-                         and t.dtype == torch.float)
-    if not (isinstance(sd, dict) and set(sd) == set(shapes)
-            and all(fits(sd[k], s) for k, s in shapes.items())):
+    lacks = set(shapes) - set(sd) if isinstance(sd, dict) else None
+    if lacks: raise ModelError(
+        f'{name} is damaged: its weights lack {", ".join(sorted(lacks))}; train it again')
+    if not (isinstance(sd, dict) and set(sd) == set(shapes) and all(
+            isinstance(sd[k], torch.Tensor) and list(sd[k].shape) == s for k, s in shapes.items())):
         raise ModelError(f'{name} is damaged: its weights do not fit {len(cs)} classes of '
                          f'{size[1]}x{size[0]} images')
+    dts = {str(t.dtype).removeprefix('torch.') for t in sd.values()}
+    if not all(t.is_floating_point() for t in sd.values()): raise ModelError(
+        f'{name} is damaged: its weights are {"/".join(sorted(dts))}, not floating-point numbers; '
+        'train it again')
     if not all(t.isfinite().all() for t in sd.values()): raise ModelError(
         f'{name} holds NaN or infinite weights; train it again, with a smaller learning rate')
+    big = max(t.abs().max().item() for t in sd.values())
+    if big > torch.finfo(torch.float32).max: raise ModelError(
+        f'{name} holds {"/".join(sorted(dts))} weights up to {big:.3g}, beyond float32\'s range; '
+        'train it again, with a smaller learning rate')
 
 def load_model(path, # a file written by `save_model`
                classes:list=None, # when given: the classes to match
                size:tuple=None # when given: the (height, width) to match
               )->tuple: # `(model, info)`
-    "Load a `save_model` file, safely; `ModelError` if not one, or not for `classes` and `size`"
+    "Load a `save_model` file safely, as float32; `ModelError` if not one, or not for `classes`, `size`"
     p = Path(path)
     try: st = os.stat(p)
     except FileNotFoundError: raise ModelError(f'model file {p} does not exist') from None
@@ -134,10 +145,10 @@ def load_model(path, # a file written by `save_model`
         f'{p} is a model for {w}x{h} images, not {size[1]}x{size[0]}')
     model = SoftmaxRegression(0, 0)  # empty: the weights come from the file, already checked
     sd = info['state_dict']
-    model.weight, model.bias = torch.nn.Parameter(sd['weight']), torch.nn.Parameter(sd['bias'])
+    model.weight, model.bias = (torch.nn.Parameter(sd[k].float()) for k in ('weight', 'bias'))
     return model, info
 
-# %% ../nbs/03d_modelfile.ipynb #f2850fcc
+# %% ../nbs/03d_modelfile.ipynb #e605de07
 @torch.no_grad()
 def predict(model, info:dict, # from `load_model`
             files:list)->list: # image files
