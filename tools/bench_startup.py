@@ -5,7 +5,7 @@
 Runs each command as a fresh process, interleaved (one of each per round, after a warm-up round),
 and prints the median of each, the ratio predict / import torch against the 1.3x target of issue 10
 (and against `import torch` ended by `os._exit`, as the commands end, without the interpreter's teardown),
-and the load average. It makes its own model (with `medlin.train.save_model`, else with
+and the load average. It makes its own model (with `medlin.modelfile.save_model`, else with
 `medlin-train` on a tiny fake dataset) and a 64x64 JPEG in a temporary folder, and never imports
 medlin itself, so it runs whatever state the library is in: a failing command is reported with the
 last line it printed. `--importtime` adds where the import time goes (`python -X importtime`).
@@ -38,7 +38,7 @@ def cli(name):
     p = Path(PY).parent/name
     return str(p) if p.exists() else (shutil.which(name) or name)
 
-# save_model's format, version 1: the last resort, when medlin.train is mid-edit
+# save_model's format, version 1: the last resort, when the library is mid-edit
 BY_HAND = """import sys, torch
 sd = {'weight': torch.zeros(2, 4096), 'bias': torch.zeros(2)}
 torch.save(dict(format='medlin-model', version=1, classes=['a', 'b'], size=[64, 64],
@@ -46,7 +46,8 @@ torch.save(dict(format='medlin-model', version=1, classes=['a', 'b'], size=[64, 
 
 SAVE = """import sys
 from medlin.model import SoftmaxRegression
-from medlin.train import save_model
+try: from medlin.modelfile import save_model
+except ImportError: from medlin.train import save_model
 save_model(SoftmaxRegression(64*64, 2), sys.argv[1], ['a', 'b'], (64, 64))"""
 
 def jpeg(path, seed):
@@ -61,7 +62,7 @@ def make_inputs(tmp:Path):
     img, model = tmp/'one.jpeg', tmp/'model.pt'
     jpeg(img, 3)
     _, r = run([PY, '-c', SAVE, str(model)], tmp)
-    if r.returncode == 0 and model.exists(): return model, img, 'medlin.train.save_model'
+    if r.returncode == 0 and model.exists(): return model, img, 'save_model'
     tries = [f'save_model: {last_line(r)}']
     for c in 'ab':
         for i in range(12): jpeg(tmp/'fake'/c/f'{i}.jpeg', i + (5 if c == 'a' else 40))
