@@ -120,6 +120,15 @@ def arg_parser(prog:str, # the command's name
     import argparse  # here, not at import: a command's start-up doesn't pay for it
     class Parser(argparse.ArgumentParser):
         def error(self, msg): self.exit(2, f'{self.prog}: error: {msg}; see {self.prog} --help\n')
+        def parse_known_args(self, args=None, namespace=None):
+            "Options are spelt with hyphens; each one's underscore spelling is read as it too"
+            args, opts = list(sys.argv[1:] if args is None else args), self._option_string_actions
+            end = args.index('--') if '--' in args else len(args)
+            for i, a in enumerate(args[:end]):
+                o, eq, v = a.partition('=')
+                if o.startswith('--') and o not in opts and (h := o.replace('_', '-')) in opts:
+                    args[i] = h + eq + v
+            return super().parse_known_args(args, namespace)
     return Parser(prog=prog, **kwargs)
 
 # %% ../nbs/00a_base.ipynb #3238771d

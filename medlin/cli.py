@@ -14,11 +14,13 @@ import torch
 from .base import arg_parser, run_command, set_threads
 from .data import load_images, split_idx
 from .sgd import DivergedError
-from .train import (LR, check_target, evaluate, fit, get_device, load_model, predict, save_model,
-                          write_atomic)
+from .modelfile import check_target, load_model, predict, save_model, write_atomic
+from .train import LR, evaluate, fit, get_device
 
 # %% ../nbs/03b_commands.ipynb #9da03d2e
 THREADS = 1  # the default for the commands; see "How many threads?" below
+
+def _opt(k): return '--' + k.replace('_', '-')  # the option of parameter `k`: `--const-lr`
 
 class _Parser:
     "Options from a function's signature, on `arg_parser` (one-line usage errors, status 2)"
@@ -35,10 +37,10 @@ class _Parser:
             h = (helps.get(k) or '').replace('%', '%%')
             if v.kind is v.VAR_POSITIONAL: self.p.add_argument(k, nargs='+', help=h)
             elif v.default is v.empty: self.p.add_argument(k, help=h)
-            elif v.annotation is bool: self.p.add_argument(f'--{k}', action='store_true', help=h)
+            elif v.annotation is bool: self.p.add_argument(_opt(k), dest=k, action='store_true', help=h)
             else:
                 if v.default is not None: h += f' (default: {v.default})'
-                self.p.add_argument(f'--{k}', type=v.annotation, default=v.default,
+                self.p.add_argument(_opt(k), dest=k, type=v.annotation, default=v.default,
                                     metavar=k.upper(), help=h)
         a, pos = vars(self.p.parse_args(argv)), []
         for k, v in inspect.signature(f).parameters.items():  # positional parameters, in order
@@ -59,7 +61,7 @@ def command(f):
 def _positive(**kw):
     for k, v in kw.items():
         if v is not None and not 0 < v < math.inf: raise ValueError(
-            f'--{k} must be a positive number, got {v!r}')
+            f'{_opt(k)} must be a positive number, got {v!r}')
 
 def _same_file(a, b):
     ra, rb = os.path.realpath(a), os.path.realpath(b)
@@ -86,7 +88,7 @@ def medlin_train(
     _positive(epochs=epochs, bs=bs, lr=lr, threads=threads)
     for k, v in dict(mom=mom, wd=wd).items():
         if not v >= 0 or v == math.inf: raise ValueError(
-            f'--{k} must be a finite number >= 0, got {v!r}')
+            f'{_opt(k)} must be a finite number >= 0, got {v!r}')
     set_threads(threads, default=THREADS)
     check_target(model, 'model')
     if metrics:
