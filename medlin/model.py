@@ -24,7 +24,6 @@ def init_params(n_in:int=4096, # inputs: pixels per image
          else torch.randn(n_out, n_in, generator=generator, dtype=dtype) / n_in**0.5)
     return w, torch.zeros(n_out, dtype=dtype)
 
-# %% ../nbs/01_model.ipynb #24c9b49e
 def linear(x:Tensor, # inputs [n, n_in]
            w:Tensor, # weights [n_out, n_in]
            b:Tensor, # bias [n_out]
@@ -39,7 +38,6 @@ def logsumexp(x:Tensor # logits [..., n_classes]
     m = x.max(-1).values
     return m + (x - m.unsqueeze(-1)).exp().sum(-1).log()
 
-# %% ../nbs/01_model.ipynb #83f8ec19
 def log_softmax(x:Tensor # logits [..., n_classes]
                )->Tensor: # log-probabilities, same shape
     "Stable log-softmax over the last dim: `x - logsumexp(x)`, max subtracted first."
@@ -59,8 +57,7 @@ def _check_targets(z:Tensor, y:Tensor):
         f"Expected input batch_size ({n}) to match target batch_size ({len(y)}).")
     lo, hi = (int(v) for v in y.aminmax()) if len(y) else (0, 0)
     if lo < 0 or hi >= c:
-        bad = lo if lo < 0 else hi
-        raise IndexError(f"Target {bad} is out of bounds for {c} classes.")
+        raise IndexError(f"Target {lo if lo < 0 else hi} is out of bounds for {c} classes.")
 
 def nll(logp:Tensor, # log-probabilities [n, n_classes]
         y:Tensor, # targets [n], integers in [0, n_classes)
@@ -75,6 +72,7 @@ def cross_entropy(logits:Tensor, # [n, n_classes]
     "Cross-entropy loss: `nll(log_softmax(logits), y)`."
     return nll(log_softmax(logits), y)
 
+# %% ../nbs/01_model.ipynb #a1c0e8f2
 def accuracy(logits:Tensor, # [n, n_classes]
              y:Tensor, # targets [n]
             )->float: # fraction of rows whose highest logit is the target

@@ -20,18 +20,8 @@ class SGD:
                  mom:float=0., # momentum: how much of the previous step to keep
                  wd:float=0., # weight decay: adds `wd * p` to each gradient
                 ):
-        if isinstance(params, torch.Tensor):
-            got = torch.typename(params)
-            raise TypeError("params argument given to the optimizer should be an "
-                            f"iterable of Tensors, but got {got}")
-        for name, k, v in (('learning rate', 'lr', lr), ('momentum', 'mom', mom),
-                           ('weight decay', 'wd', wd)):
-            if not v >= 0:  # refuses nan too
-                raise ValueError(f"Invalid {name}: {k}={v}, it must be >= 0")
-        self.params, self.lr, self.mom, self.wd = list(params), lr, mom, wd
-        if not self.params: raise ValueError("optimizer got an empty parameter list")
+        self.params, self.lr, self.mom, self.wd = _check_sgd(params, lr, mom, wd), lr, mom, wd
         self.bufs = [None] * len(self.params)  # momentum buffers (first step)
-
     @torch.no_grad()
     def step(self):
         "Step each parameter that has a `.grad`: `p -= lr * g`."
@@ -43,10 +33,24 @@ class SGD:
                 else: self.bufs[i].mul_(self.mom).add_(g)
                 g = self.bufs[i]
             p.add_(g, alpha=-self.lr)
-
     def zero_grad(self):
         "Forget the gradients, so that the next `backward` writes fresh ones."
         for p in self.params: p.grad = None
+
+# %% ../nbs/02_sgd.ipynb #hbe5b6e1
+def _check_sgd(params, lr, mom, wd) -> list:
+    "`params` as a list, after the checks `torch.optim.SGD` makes."
+    if isinstance(params, torch.Tensor):
+        got = torch.typename(params)
+        raise TypeError("params argument given to the optimizer should be an "
+                        f"iterable of Tensors, but got {got}")
+    for name, k, v in (('learning rate', 'lr', lr), ('momentum', 'mom', mom),
+                       ('weight decay', 'wd', wd)):
+        if not v >= 0:  # refuses nan too
+            raise ValueError(f"Invalid {name}: {k}={v}, it must be >= 0")
+    params = list(params)
+    if not params: raise ValueError("optimizer got an empty parameter list")
+    return params
 
 # %% ../nbs/02_sgd.ipynb #cd26daed
 class DivergedError(Exception):
