@@ -35,7 +35,7 @@ padding:12px;max-width:100%;box-sizing:border-box;color:#222;background:#fff}
 .medlin-drop{border:2px dashed #888;border-radius:6px;padding:10px;margin-bottom:8px}
 .medlin-drop.medlin-over{border-color:#b2182b;background:#fdf2f2}
 .medlin-samples{display:flex;flex-wrap:wrap;gap:6px;margin:0 0 8px;padding:0;border:0}
-.medlin-samples legend{padding:0;margin-bottom:4px}
+.medlin-samples legend{float:none;width:auto;padding:0;margin:0 0 4px;font:inherit}
 .medlin-sample{display:flex;flex-direction:column;align-items:center;font:inherit;font-size:12px;
 padding:4px;border:1px solid #888;border-radius:4px;background:#fff;color:#222;cursor:pointer}
 .medlin-sample img{width:48px;height:48px;image-rendering:pixelated}
@@ -51,9 +51,9 @@ padding:4px;border:1px solid #888;border-radius:4px;background:#fff;color:#222;c
 .medlin-fill{display:block;height:100%;width:0;background:#777}
 .medlin-top{font-weight:600}.medlin-top .medlin-fill{background:#b2182b}'''
 
-_HTML = '''<div class="medlin-widget">
-<style>{css}</style>
-<script type="application/json" class="medlin-model">{model}</script>
+_HTML = '''<style class="medlin-css">{css}</style>
+<script type="text/html" class="medlin-markup"><div class="medlin-widget">
+<div class="medlin-model" hidden>{model}</div>
 <div class="medlin-drop"><label for="medlin-file">Choose an image</label>
 (JPEG, PNG, GIF or WebP, any size)
 <input type="file" id="medlin-file" accept="image/jpeg,image/png,image/gif,image/webp">
@@ -71,8 +71,8 @@ No image yet: choose one, drop one, or press a sample.</p>
  aria-label="Evidence map"></canvas>
 <figcaption class="medlin-evcap"></figcaption></figure>
 </div>
-<script>{js}</script>
-</div>'''
+</div></script>
+<script>{js}</script>'''
 
 # %% ../nbs/03a_widget.ipynb #w1d90012
 _JS = r"""
@@ -119,7 +119,7 @@ function resize(x, h, w, H, W) {  // grey [h, w] -> [H, W]: along rows, then col
   }
   return y;
 }
-function exifWebp(u) {  // the EXIF orientation tag (1 to 8) of WebP bytes `u`; 1 when there is none
+function exifWebp(u) {  // the EXIF orientation tag (1 to 8) of WebP bytes u; 1 when there is none
   try {
     const s = (i, n) => String.fromCharCode(...u.subarray(i, i + n));
     const dv = new DataView(u.buffer, u.byteOffset, u.byteLength);
@@ -151,12 +151,15 @@ const probe = 'UklGRk4AAABXRUJQVlA4WAoAAAAIAAAAAQAAAAAAVlA4TA4AAAAvAQAAAAcQEf0PR
 let webpUpright = null;
 const webpTurns = () => webpUpright = webpUpright || createImageBitmap(
   new Blob([unb64(probe)], {type: 'image/webp'})).then(b => b.width === 1, () => false);
+// the markup waits, inert, in a script element that every Markdown reader passes through as it is
+document.querySelectorAll('script.medlin-markup:not([data-done])').forEach(s => {
+  s.setAttribute('data-done', ''); s.insertAdjacentHTML('afterend', s.textContent); });
 document.querySelectorAll('.medlin-widget:not([data-ready])').forEach(root => {
   root.setAttribute('data-ready', '');
   const n = document.querySelectorAll('.medlin-widget[data-ready]').length;
   root.querySelectorAll('[id]').forEach(el => {  // a second widget on the page gets other ids
     if (document.getElementById(el.id) === el) return;
-    const lb = root.querySelector(`label[for="${el.id}"]`);
+    const lb = root.querySelector('label[for="' + el.id + '"]');
     el.id += '-' + n;
     if (lb) lb.htmlFor = el.id;
   });
@@ -188,12 +191,12 @@ document.querySelectorAll('.medlin-widget:not([data-ready])').forEach(root => {
       li.querySelector('.medlin-fill').style.width = pct(p[c]);
       li.querySelector('.medlin-pct').textContent = pct(p[c]);
       li.classList.toggle('medlin-top', c === top); });
-    const cap = `Evidence for ${cls}: weight × pixel. ` +
+    const cap = 'Evidence for ' + cls + ': weight × pixel. ' +
       'Red pixels vote for it, blue ones against.';
     q('.medlin-evcap').textContent = cap; q('.medlin-evidence').setAttribute('aria-label', cap);
     const next = p.map((v, c) => [v, c]).sort((u, v) => v[0] - u[0]).slice(1, 3);
-    res.textContent = `${what}: ${cls}, ${pct(p[top])}. Next: ` +
-      next.map(([v, c]) => `${M.classes[c]} ${pct(v)}`).join(', ') + '.';
+    res.textContent = what + ': ' + cls + ', ' + pct(p[top]) + '. Next: ' +
+      next.map(([v, c]) => M.classes[c] + ' ' + pct(v)).join(', ') + '.';
     res.dataset.class = cls;
     res.dataset.probs = JSON.stringify(Object.fromEntries(M.classes.map((c, i) => [c, p[i]])));
     delete res.dataset.error; res.dataset.count = ++count;
@@ -210,12 +213,12 @@ document.querySelectorAll('.medlin-widget:not([data-ready])').forEach(root => {
       bm = await createImageBitmap(blob, {imageOrientation: 'from-image', premultiplyAlpha: 'none',
                                           colorSpaceConversion: 'none'});
     } catch (e) {
-      if (t === token) fail(`${what} is not an image this page can read (JPEG, PNG, GIF, WebP).`);
+      if (t === token) fail(what + ' is not an image this page can read (JPEG, PNG, GIF, WebP).');
       return;
     }
     const [bw, bh] = [bm.width, bm.height];
     if (bw * bh > M.max_pixels) {
-      if (t === token) fail(`${what} has ${bw}×${bh} pixels, over the limit of ${M.max_pixels}.`);
+      if (t === token) fail(what + ' has ' + bw + '×' + bh + ' pixels, over the limit of ' + M.max_pixels + '.');
       return;
     }
     const cv = document.createElement('canvas'); cv.width = bw; cv.height = bh;
@@ -236,7 +239,7 @@ document.querySelectorAll('.medlin-widget:not([data-ready])').forEach(root => {
     if (file.files[0]) read(file.files[0], file.files[0].name); });
   root.querySelectorAll('.medlin-sample').forEach(bt => bt.addEventListener('click', () => read(
     new Blob([unb64(bt.querySelector('img').src.split(',')[1])], {type: 'image/png'}),
-    `Sample ${bt.dataset.class} image`)));
+    'Sample ' + bt.dataset.class + ' image')));
   ['dragenter', 'dragover'].forEach(ev => drop.addEventListener(ev, e => {
     e.preventDefault(); drop.classList.add('medlin-over'); }));
   ['dragleave', 'drop'].forEach(ev => drop.addEventListener(ev, () =>
@@ -249,7 +252,7 @@ document.querySelectorAll('.medlin-widget:not([data-ready])').forEach(root => {
 
 # %% ../nbs/03a_widget.ipynb #w1d90014
 class Widget:
-    "`model` in the reader's browser: an HTML output holding its weights (float16) and `samples`"
+    "`model` in the reader's browser: HTML shown as Markdown, holding its weights (float16) and `samples`"
     def __init__(self, model, # a trained `SoftmaxRegression`
                  classes:list, # class names, in the order of the model's outputs
                  samples:dict, # class name -> uint8 `[H, W]` image: one button each
@@ -262,17 +265,20 @@ class Widget:
         spec = dict(classes=list(classes), size=list(size), w=_b64(w.half()), b=_b64(b), luma=LUMA,
                     max_pixels=max_pixels or limit('MAX_PIXELS'))
         png = lambda x: base64.b64encode(png_gray(x)).decode()
-        btns = ''.join(f'<button type="button" class="medlin-sample" data-class="{escape(c)}">'
+        escape_ = lambda s: escape(s).replace('$', '&#36;')
+        btns = ''.join(f'<button type="button" class="medlin-sample" data-class="{escape_(c)}">'
                        f'<img alt="" src="data:image/png;base64,{png(x)}">'
-                       f'<span>{escape(c)}</span></button>'
+                       f'<span>{escape_(c)}</span></button>'
                        for c, x in samples.items())
-        bars = ''.join(f'<li><span class="medlin-name">{escape(c)}</span>'
+        bars = ''.join(f'<li><span class="medlin-name">{escape_(c)}</span>'
                        '<span class="medlin-track" aria-hidden="true">'
                        '<span class="medlin-fill"></span></span>'
                        '<span class="medlin-pct"></span></li>'
                        for c in classes)
-        spec = json.dumps(spec).replace('</', '<\\/')  # safe inside <script>
+        # no HTML syntax (safe as the text of an element) and no $ (Markdown readers' TeX)
+        spec = json.dumps(spec).translate({ord(ch): f'\\u{ord(ch):04x}' for ch in '<>&$'})
         self.html = _HTML.format(css=_CSS, model=spec, samples=btns, bars=bars, h=size[0],
-                                 w=size[1], js=_JS)
-    def _repr_html_(self): return self.html
+                                 w=size[1], js=_JS.strip('\n'))
+    # Markdown, not HTML: Quarto adds require.js and jQuery from cdnjs to a page with any HTML output
+    def _repr_markdown_(self): return self.html
     def __repr__(self): return f'Widget: {len(self.html):,} bytes of HTML; open it in a browser'

@@ -7,7 +7,10 @@ Chromium, which saves a screenshot and dumps the DOM after load. A page fails if
 title, has a broken, empty or single-colour image, or shows nbdev directives, `show_doc` calls or raw front matter;
 if a code block, output, table or image is wider than the reading column (measured in Chromium: `scrollWidth` against
 `clientWidth`, and the right edge against the column's); if a heading is only a name in code (it takes the name's API
-anchor); if `$NAME` stands outside code in Markdown (JupyterLab reads `$...$` as LaTeX); if an output or signature
+anchor); if `$NAME` stands outside code in Markdown (JupyterLab reads `$...$` as LaTeX); if an output would make Quarto
+load require.js and jQuery from cdnjs (any display or result output holding text/html or application/javascript, as
+Quarto's src/core/jupyter/widgets.ts decides: the page would then make third-party requests and, offline, throw
+`define is not defined`); if an output or signature
 shows Python internals (`<function `,
 a memory address `0x...`, `__main__.`); or if an output, stored or rendered, holds an absolute path of this machine.
 
@@ -29,7 +32,8 @@ from urllib.parse import unquote
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT/'tools'/'fixtures'
-KINDS = {'error', 'title', 'image', 'directive', 'frontmatter', 'overflow', 'internals', 'path', 'anchor', 'latex'}  # self-test must see each
+KINDS = {'error', 'title', 'image', 'directive', 'frontmatter', 'overflow', 'internals', 'path', 'anchor', 'latex',
+         'thirdparty'}  # self-test must see each
 WIDTH, COLUMN = 1280, 664  # window, and Quarto's body column in it (see the docstring)
 CHROME_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--hide-scrollbars',
                 '--disable-background-networking', '--disable-component-update', '--disable-sync']
@@ -239,6 +243,24 @@ def latex_problems(path):
                               f'write `{m[0]}` or \\{m[0]}'))
     return probs
 
+# Quarto (src/core/jupyter/widgets.ts, `extractJupyterWidgetDependencies`) puts require.js and jQuery from cdnjs, and an
+# inline `define('jquery', ...)`, into the head of any page that has a display_data or execute_result output whose data
+# holds one of these types, whichever type it then shows (the widget view type also adds the widget manager from unpkg)
+QUARTO_JS_TYPES = ('text/html', 'application/javascript', 'application/vnd.jupyter.widget-view+json')
+
+def thirdparty_problems(path):
+    "[(kind, message)] for outputs of notebook `path` that make Quarto load scripts from another host"
+    import nbformat
+    probs = []
+    for i, c in enumerate(nbformat.read(path, as_version=4).cells):
+        for o in c.get('outputs', []) if c.cell_type == 'code' else []:
+            if o.output_type in ('display_data', 'execute_result') and (
+                    ts := [t for t in QUARTO_JS_TYPES if t in o.get('data', {})]):
+                probs.append(('thirdparty', f'cell {i}: a {o.output_type} output holding {", ".join(ts)} makes Quarto '
+                              'load require.js and jQuery from cdnjs; show HTML as text/markdown (`_repr_markdown_`) '
+                              'or as a file'))
+    return probs
+
 def _clip(s, n=100): s = ' '.join(s.split()); return s if len(s) <= n else s[:n-1] + '…'
 
 def image_bytes(src, page_dir):
@@ -324,7 +346,7 @@ def check_page(nbdir, name, exe, out):
         shutil.copy2(page, kept)  # self-contained: images are embedded; tests open it via file://
         dom = chrome(exe, page, f'--window-size={WIDTH},900', '--dump-dom')
         nimg, probs = dom.count('<img'), check_dom(dom, page.parent)
-        probs = stored_output_problems(nbdir/name) + latex_problems(src) + probs
+        probs = stored_output_problems(nbdir/name) + latex_problems(src) + thirdparty_problems(src) + probs
         h = re.search(r'data-height="(\d+)"', dom)
         h = min(max(int(h[1]) if h else 4000, 600), 30000)  # the whole page, within what Chromium will draw
         chrome(exe, page, f'--window-size={WIDTH},{h}', f'--screenshot={shot}')

@@ -13,7 +13,8 @@ same class as `medlin-predict` and as their label, every probability within 1 pe
 files (other sizes and modes: same class wherever medlin-predict is >= 90% sure), pixels (the 64x64 grey image the
 widget computes is within 1 grey level of `read_image`'s), keyboard (Tab reaches the file input and the sample
 buttons, Enter opens the file chooser, Enter and Space press a sample), a11y (a live region announces the result;
-bars carry their percentages as text), ids (two widgets on one page keep their ids unique and work independently).
+bars carry their percentages as text), ids (two widgets on one page keep their ids unique and work independently),
+style (under Bootstrap's rule for `legend`, which Quarto's pages have, the samples' legend keeps the widget's size).
 
     python tools/test_widget.py                      # the page tools/check_docs.py renders: _out/docs/03_train.html
     python tools/test_widget.py --page PAGE.html [--model MODEL.pt] [--keep DIR]
@@ -27,8 +28,10 @@ CHROME = '/usr/bin/chromium'
 ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
         '--no-first-run']
 MAX_KB, TOL_PP, SURE = 150, 1.0, 0.90  # page growth limit; samples: percentage points; files: medlin-predict's top
-END = '})();\n</script>\n</div>'  # how the widget's HTML ends
-CHECKS = ['offline', 'size', 'hooks', 'samples', 'files', 'pixels', 'keyboard', 'a11y', 'ids']
+START, END = '<style class="medlin-css">', '})();</script>'  # how the widget's output starts and ends
+CHECKS = ['offline', 'size', 'hooks', 'samples', 'files', 'pixels', 'keyboard', 'a11y', 'ids', 'style']
+# Bootstrap 5's rule for legend, as in Quarto's pages (and not in the page check_docs renders): heading size, floated
+BOOTSTRAP_LEGEND = 'legend{float:left;width:100%;padding:0;margin-bottom:.5rem;font-size:calc(1.275rem + .3vw);line-height:inherit}'
 
 class Fail(Exception): "A setup problem: one line, exit status 2"
 
@@ -148,7 +151,7 @@ def run_page(browser, page_path, tmp, ck, model=None, cache=None):
                     and page.locator('#medlin-result').count() == 1,
                     f'{Path(page_path).name}: no widget with #medlin-file and #medlin-result'): return ctx.close()
     src = Path(page_path).read_text(encoding='utf-8')  # the widget as the page holds it, before its script ran
-    i = src.find('<div class="medlin-widget"'); j = src.find(END, i)
+    i = src.find(START); j = src.find(END, i)
     if not ck.check('hooks', i >= 0 and j >= 0,
                     f'{Path(page_path).name}: the widget\'s HTML does not end with {END!r}'):
         return ctx.close()
@@ -177,6 +180,12 @@ def run_page(browser, page_path, tmp, ck, model=None, cache=None):
     lab = page.evaluate("""() => { const f = document.getElementById('medlin-file');
         return !!(f.labels && f.labels.length && f.labels[0].textContent.trim() || f.getAttribute('aria-label')) }""")
     ck.check('a11y', lab, '#medlin-file has no label')
+    fs = page.evaluate("""css => { const st = document.createElement('style'); st.textContent = css; document.head.prepend(st);
+        const w = document.querySelector('.medlin-widget'), l = w.querySelector('legend');
+        const r = [getComputedStyle(w).fontSize, getComputedStyle(l).fontSize, getComputedStyle(l).cssFloat];
+        st.remove(); return r; }""", BOOTSTRAP_LEGEND)
+    ck.check('style', fs[0] == fs[1] and fs[2] == 'none', f'under Bootstrap\'s legend rule the samples\' legend is '
+             f'{fs[1]} (float: {fs[2]}) in a widget of {fs[0]}')
 
     wcls = {}  # file name -> the widget's class
     def compare(f, r, sample):
@@ -311,6 +320,8 @@ BREAKS = [  # (check that must fail, [(text in the page, replacement)], replace 
     ('keyboard', [('class="medlin-sample"', 'tabindex="-1" class="medlin-sample"')], True),
     ('a11y', [(' aria-live="polite"', ''), (' role="status"', '')], False),
     ('ids', [('if (document.getElementById(el.id) === el) return;', 'return;')], False),
+    ('style', [('.medlin-samples legend{float:none;width:auto;padding:0;margin:0 0 4px;font:inherit}',
+                '.medlin-samples legend{padding:0;margin-bottom:4px}')], False),
 ]
 
 def self_test(page_path, browser, tmp):
