@@ -9,13 +9,15 @@ __all__ = ['IMG_EXTS', 'SPLIT_NAMES', 'is_image', 'Folder', 'Zip', 'damaged', 'T
            'find_class_root']
 
 # %% ../nbs/00d_archive.ipynb #1238575f
-import os, io, stat, tarfile, zipfile, zlib, lzma, gzip
+import os, io, sys, stat, tarfile, zipfile, zlib, lzma, gzip
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from .base import DataError, limit, read_bytes
+from .images import FORMATS
 
 # %% ../nbs/00d_archive.ipynb #efc25f6d
-IMG_EXTS = ('.jpg', '.jpeg', '.png', '.gif', '.webp')
+# what torchvision's ImageFolder reads, less .tiff's twin .tif aside; `decode_gray` knows each by its content
+IMG_EXTS = ('.jpg', '.jpeg', '.png', '.gif', '.webp', '.bmp', '.tif', '.tiff', '.pgm', '.ppm')
 
 SPLIT_NAMES = {'train', 'training', 'test', 'testing', 'val', 'valid', 'validation'}
 
@@ -65,11 +67,12 @@ class Zip:
     def __init__(self, path:Path):
         self.path = Path(path)
         with damaged(path): self.z = zipfile.ZipFile(path)
-        self.infos, total, packed, size = {}, 0, 0, self.path.stat().st_size
+        self.infos, others, total, packed, size = {}, [], 0, 0, self.path.stat().st_size
         for i in self.z.infolist():
             name = _safe_name(self.path, i.filename)
             if stat.S_ISLNK(i.external_attr >> 16): raise _unsafe(self.path, i.filename, 'a link')
-            if i.is_dir() or not is_image(name): continue
+            if i.is_dir(): continue
+            if not is_image(name): others.append(name); continue  # listed, never read
             if i.flag_bits & 1:
                 raise DataError(f'{self.path}: {name} is encrypted; decrypt the archive first')
             if i.compress_type not in _ZIP_METHODS: raise DataError(
@@ -90,7 +93,7 @@ class Zip:
             f'{self.path} would expand to {total:,} bytes, '
             f'more than MEDLIN_MAX_BYTES={limit("MAX_BYTES"):,} or '
             f'MEDLIN_MAX_RATIO={limit("MAX_RATIO")} times its size')
-        self.files = list(self.infos)
+        self.files = list(self.infos) + others  # every file; the images are in `infos`
     def read(self, name):
         "The bytes of entry `name`: at most its stated size, and only if they match its CRC"
         i = self.infos[name]
@@ -154,7 +157,7 @@ class Tar:
                             f'or beyond MEDLIN_MAX_BYTES={limit("MAX_BYTES"):,}; '
                             'it looks like a decompression bomb')
     def _scan(self, keep):
-        data = {}
+        data, n_img = {}, 0
         with (damaged(self.path), open(self.path, 'rb') as f,
               tarfile.open(fileobj=(raw := _Counted(f)), mode='r:*') as t):
             for m in t:
@@ -166,10 +169,14 @@ class Tar:
                     raise DataError(f'{self.path}: {name} is larger than MEDLIN_MAX_BYTES')
                 # before it is decompressed
                 self._check(t.offset, raw); self._check(t.offset, raw, m.size)
-                if not (m.isfile() and is_image(name)): continue
+                if not m.isfile(): continue
+                if not is_image(name):  # listed, never read
+                    if not keep: self.files.append(name)
+                    continue
+                n_img += 1
                 if keep: data[name] = t.extractfile(m).read()
                 else: self.files.append(name)
-                if len(self.files) > limit('MAX_IMAGES'): raise DataError(
+                if n_img > limit('MAX_IMAGES'): raise DataError(
                     f'{self.path} holds more than MEDLIN_MAX_IMAGES={limit("MAX_IMAGES"):,} images')
             n = t.offset
             while chunk := t.fileobj.read(1 << 20):  # to the end: the CRC
@@ -200,15 +207,40 @@ def open_source(path:Path # a folder, or a .zip, .tar, .tar.gz, .tgz, .tar.bz2 o
     "A `Folder`, `Zip` or `Tar` listing the files of `path`; anything else is refused clearly"
     path = check_source(path)
     if path.is_dir(): return Folder(path)
-    if zipfile.is_zipfile(path): return Zip(path)
-    with open(path, 'rb') as f: magic = f.read(6)
+    with open(path, 'rb') as f: head = f.read(262)
+    magic, ustar = head[:6], head[257:262] == b'ustar'  # a tar that holds a zip is still a tar
+    if not ustar and zipfile.is_zipfile(path): return Zip(path)
     # a damaged tar.xz too
-    if tarfile.is_tarfile(path) or magic.startswith(_PACKED): return Tar(path)
+    if ustar or tarfile.is_tarfile(path) or magic.startswith(_PACKED): return Tar(path)
     raise DataError(f'{path} is neither a zip nor a tar archive; '
                     'point MEDLIN_DATA at the Medical MNIST zip, '
                     'a tar.gz, or a folder holding one folder per class')
 
 # %% ../nbs/00d_archive.ipynb #d512abd5
+def _unread(names, root, classes, where):
+    "Refuse a class folder with no image medlin reads; name every other file under `root` not read"
+    from medlin.base import show_name
+    pre = root + '/' if root else ''
+    under = [n[len(pre):] for n in names
+             if n.startswith(pre) and '/.' not in '/' + n and '/__' not in '/' + n]
+    skipped = sorted(n for n in under if not ('/' in n and is_image(n)))
+    lost = {}
+    for n in skipped:
+        if '/' in n and n.split('/')[0] not in classes: lost.setdefault(n.split('/')[0], []).append(n)
+    if lost:
+        k = sorted(lost)[0]; n = len(lost[k])
+        raise DataError(
+            f'{where}: the class folder{"s" * (len(lost) > 1)} {", ".join(map(show_name, sorted(lost)))} '
+            f'hold{"s" * (len(lost) == 1)} no image medlin reads ({n:,} file{"s" * (n > 1)}, such as '
+            f'{show_name(lost[k][0])}); convert {"them" if n > 1 else "it"} to {FORMATS}, '
+            f'or move the folder out of {root or "the top"}')
+    if skipped:
+        n, more = len(skipped), len(skipped) - 10
+        print(f'medlin: {where}: skipped {n:,} file{"s" * (n > 1)} that {"are" if n > 1 else "is"} not '
+              f'image{"s" * (n > 1)} medlin reads, or not in a class folder: '
+              + ', '.join(map(show_name, skipped[:10])) + (f' and {more:,} more' if more > 0 else ''),
+              file=sys.stderr)
+
 def find_class_root(names:list, # file paths relative to the top of an archive or folder
                     where:str='the data' # the source, for messages
                    )->tuple:
@@ -226,7 +258,7 @@ def find_class_root(names:list, # file paths relative to the top of an archive o
             pre += (*kids,); continue
         if len(kids) < 2: raise DataError(
             f'found no class folders with images in {where} (at {here}): expected one '
-            'folder per class, each holding .jpeg, .jpg or .png files')
+            f'folder per class, each holding {FORMATS} files')
         top = max(kids, key=kids.get)
         if kids[top] >= 0.99 * len(below) and len(subs(top)) >= 2:  # beside a few pictures
             pre += (top,); continue
@@ -234,4 +266,5 @@ def find_class_root(names:list, # file paths relative to the top of an archive o
         if len(splits) >= 2: raise DataError(
             f'{where} holds several datasets at {here}: ' + ', '.join(splits)
             + '; point --data at one of them')
+        _unread(names, '/'.join(pre), kids, where)
         return '/'.join(pre), sorted(kids)

@@ -42,6 +42,9 @@ def signature(path:Path)->str:
     src, h = open_source(path), hashlib.sha256()
     for f in sorted(filter(is_image, src.files)):
         st = (path/f).stat(); h.update(f'{f}:{st.st_size}:{st.st_mtime_ns}\n'.encode())
+    # and every folder that holds files: a new class folder of files medlin can't read is news
+    h.update(repr(sorted({f.rsplit('/', 1)[0] for f in src.files
+                          if '/' in f and '/.' not in '/' + f and '/__' not in '/' + f})).encode())
     return h.hexdigest()
 
 # %% ../nbs/00e_cache.ipynb #f1280b42
