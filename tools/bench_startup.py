@@ -130,6 +130,7 @@ def main():
                 'import torch': [PY, '-c', 'import torch'],
                 'import torch, no teardown': [PY, '-c', 'import torch, os; os._exit(0)'],
                 'import medlin.data': [PY, '-c', 'import medlin.data'],
+                'import medlin.modelfile': [PY, '-c', 'import medlin.modelfile'],
                 'import medlin.train': [PY, '-c', 'import medlin.train'],
                 'import medlin.cli': [PY, '-c', 'import medlin.cli'],
                 predict: [cli('medlin-predict'), model.name, img.name]}
