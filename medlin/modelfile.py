@@ -82,12 +82,12 @@ def _check_info(info, name, max_pixels):
     "Check a loaded model's keys, version, mode and shapes before anything is allocated from them"
     if not isinstance(info, dict) or info.get('format') != 'medlin-model': raise ModelError(
         f'{name} is not a medlin model file; train one with medlin-train')
+    v = info.get('version')
+    if type(v) is int and v > 1: raise ModelError(  # a newer format, whatever its keys
+        f'{name} is a medlin model of version {v}; this medlin reads version 1: update medlin')
     missing = {'version', 'classes', 'size', 'mode', 'scale', 'state_dict'} - set(info)
     if missing: raise ModelError(
         f'{name} is damaged: it lacks {", ".join(sorted(missing))}; train it again')
-    v = info['version']
-    if type(v) is int and v > 1: raise ModelError(
-        f'{name} is a medlin model of version {v}; this medlin reads version 1: update medlin')
     if not (type(v) is int and v == 1): raise ModelError(
         f'{name} is damaged: its version {v!r} is not one medlin writes; train it again')
     if info['mode'] != 'grayscale' or info['scale'] != 1/255: raise ModelError(
