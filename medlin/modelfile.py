@@ -125,7 +125,7 @@ def load_model(path, # a file written by `save_model`
                classes:list=None, # when given: the classes to match
                size:tuple=None # when given: the (height, width) to match
               )->tuple: # `(model, info)`
-    "Load a `save_model` file safely, as float32; `ModelError` if not one, or not for `classes`, `size`"
+    "Load a `save_model` file safely, as float32; `ModelError` if not one, or not for classes, size"
     p = Path(path)
     try: st = os.stat(p)
     except FileNotFoundError: raise ModelError(f'model file {p} does not exist') from None
