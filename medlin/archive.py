@@ -12,7 +12,7 @@ __all__ = ['IMG_EXTS', 'SPLIT_NAMES', 'is_image', 'Folder', 'Zip', 'damaged', 'T
 import os, io, sys, stat, tarfile, zipfile, zlib, lzma, gzip
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
-from .base import DataError, limit, read_bytes
+from .base import DataError, limit, read_bytes, show_name
 from .images import FORMATS
 
 # %% ../nbs/00d_archive.ipynb #efc25f6d
@@ -41,9 +41,9 @@ def _safe_name(where, name):
 
 # %% ../nbs/00d_archive.ipynb #783e3ec9
 class Folder:
-    "The files in a folder, at any depth, links followed safely (each real folder once)"
+    "The files in a folder, at any depth, links followed safely (each real folder once), by `show_name`"
     def __init__(self, path:Path):
-        self.path, self.files, seen = Path(path), [], set()
+        self.path, self.files, self.real, seen = Path(path), [], {}, set()
         for d, subs, files in os.walk(self.path, followlinks=True):
             st = os.stat(d)
             if (st.st_dev, st.st_ino) in seen:  # a link loop, or a folder seen already
@@ -51,11 +51,13 @@ class Folder:
             seen.add((st.st_dev, st.st_ino))
             subs.sort()
             rel = Path(d).relative_to(self.path).as_posix()
-            self.files += [f if rel == '.' else f'{rel}/{f}' for f in files]
+            for f in (f if rel == '.' else f'{rel}/{f}' for f in files):
+                if (s := show_name(f)) != f: self.real[s] = f  # not UTF-8: known by its bytes
+                self.files.append(s)
             if len(self.files) > 10 * limit('MAX_IMAGES'): raise DataError(
                 f'{path} holds more than {10 * limit("MAX_IMAGES"):,} files (MEDLIN_MAX_IMAGES); '
                 'point at a smaller folder')
-    def read(self, name): return read_bytes(self.path/name)
+    def read(self, name): return read_bytes(self.path/self.real.get(name, name))
     def read_many(self, names): return map(self.read, names)
     def close(self): pass
 
@@ -161,7 +163,7 @@ class Tar:
         with (damaged(self.path), open(self.path, 'rb') as f,
               tarfile.open(fileobj=(raw := _Counted(f)), mode='r:*') as t):
             for m in t:
-                name = _safe_name(self.path, m.name)
+                name = show_name(_safe_name(self.path, m.name))  # not UTF-8: known by its bytes
                 if not (m.isfile() or m.isdir()):
                     raise _unsafe(self.path, m.name, 'a link, device or FIFO')
                 if m.issparse(): raise _unsafe(self.path, m.name, 'a sparse file')
@@ -219,7 +221,6 @@ def open_source(path:Path # a folder, or a .zip, .tar, .tar.gz, .tgz, .tar.bz2 o
 # %% ../nbs/00d_archive.ipynb #d512abd5
 def _unread(names, root, classes, where):
     "Refuse a class folder with no image medlin reads; name every other file under `root` not read"
-    from medlin.base import show_name
     pre = root + '/' if root else ''
     under = [n[len(pre):] for n in names
              if n.startswith(pre) and '/.' not in '/' + n and '/__' not in '/' + n]

@@ -117,7 +117,7 @@ def exit_on_error(prog:str): # the command's name, shown before the message
     except KeyboardInterrupt: print(f'{prog}: interrupted', file=sys.stderr); sys.exit(130)
     except Exception as e:
         if os.environ.get('MEDLIN_DEBUG'): raise  # for developers: the full traceback
-        print(f'{prog}: error: ' + ' '.join(_reason(e).split()), file=sys.stderr); sys.exit(1)
+        print(f'{prog}: error: ' + show_name(' '.join(_reason(e).split())), file=sys.stderr); sys.exit(1)
 
 # %% ../nbs/00a_base.ipynb #a7b1c2d4
 def arg_parser(prog:str, # the command's name

@@ -8,9 +8,10 @@ Docs: https://medlin-dev.github.io/medlin/cache.html.md"""
 __all__ = ['cache_dir', 'show_path', 'entry_path', 'signature', 'entry_ok', 'build_entry', 'show_cache', 'clear_cache']
 
 # %% ../nbs/00e_cache.ipynb #d4d1bfa4
-import os, re, sys, json, shutil, hashlib, tempfile
+import os, re, sys, json, errno, shutil, struct, hashlib, tempfile, zlib
 from pathlib import Path
 import numpy as np
+from .base import DataError
 from .archive import open_source, is_image
 from .fetch import is_download
 
@@ -36,12 +37,38 @@ def entry_path(cache:Path, # the cache folder
     return Path(cache)/(f"{Path(path).name.split('.')[0][-40:]}-"
                         f"{hashlib.sha256(key.encode()).hexdigest()[:12]}")
 
+def _crc32(path, start=0):
+    "The CRC-32 of the file at `path` from byte `start` on, read in 4 MB steps"
+    c, buf = 0, bytearray(1 << 22)
+    with open(path, 'rb', buffering=0) as f:
+        f.seek(start)
+        while n := f.readinto(buf): c = zlib.crc32(memoryview(buf)[:n], c)
+    return f'{c:08x}'
+
+def _zip_index(path):
+    "Where a zip's central directory starts (zip64 too), or None if `path` has none"
+    size = os.path.getsize(path)
+    with open(path, 'rb') as f:
+        f.seek(max(0, size - (1 << 16) - 22)); tail = f.read(); base = f.tell() - len(tail)
+    i = tail.rfind(b'PK\x05\x06')
+    if i < 0 or len(tail) < i + 22: return None
+    n_cd = struct.unpack('<I', tail[i + 12:i + 16])[0]  # the central directory's size
+    end = base + i  # the central directory ends where its end record starts
+    if tail[i - 20:i - 16] == b'PK\x06\x07':
+        with open(path, 'rb') as f:  # zip64: its own end record gives the size
+            f.seek(struct.unpack('<Q', tail[i - 12:i - 4])[0]); rec = f.read(56)
+        if rec[:4] != b'PK\x06\x06': return None
+        end, n_cd = struct.unpack('<Q', tail[i - 12:i - 4])[0], struct.unpack('<Q', rec[40:48])[0]
+    return end - n_cd if 0 <= end - n_cd <= size else None
+
 def signature(path:Path)->str:
-    "Changes with the source: an archive's size, time, inode; a folder's image names, sizes, times"
-    if not path.is_dir(): st = path.stat(); return f'{st.st_size}:{st.st_mtime_ns}:{st.st_ino}'
+    "Changes with the source: an archive's size, time, inode and contents; a folder's names, sizes, times"
+    if not path.is_dir():  # contents: a zip's central directory (names, sizes, CRCs); a tar, whole
+        st, cd = path.stat(), _zip_index(path)
+        return f'{st.st_size}:{st.st_mtime_ns}:{st.st_ino}:{_crc32(path, cd or 0)}'
     src, h = open_source(path), hashlib.sha256()
     for f in sorted(filter(is_image, src.files)):
-        st = (path/f).stat(); h.update(f'{f}:{st.st_size}:{st.st_mtime_ns}\n'.encode())
+        st = (path/src.real.get(f, f)).stat(); h.update(f'{f}:{st.st_size}:{st.st_mtime_ns}\n'.encode())
     # and every folder that holds files: a new class folder of files medlin can't read is news
     h.update(repr(sorted({f.rsplit('/', 1)[0] for f in src.files
                           if '/' in f and '/.' not in '/' + f and '/__' not in '/' + f})).encode())
@@ -50,7 +77,7 @@ def signature(path:Path)->str:
 # %% ../nbs/00e_cache.ipynb #f1280b42
 def _stamp(f, full=False):
     st = f.stat()
-    d = dict(size=st.st_size, mtime_ns=st.st_mtime_ns)
+    d = dict(size=st.st_size, mtime_ns=st.st_mtime_ns, crc32=_crc32(f))
     if full:
         with open(f, 'rb') as fh: d['sha256'] = hashlib.file_digest(fh, 'sha256').hexdigest()
     return d
@@ -63,13 +90,18 @@ def entry_ok(entry:Path, # a cache entry
     try: meta = json.loads((entry/'meta.json').read_text())
     except (OSError, ValueError): return None
     if meta.get('signature') != sig: return None
+    new = False  # an entry built before the CRC-32 was recorded: checked by hash, then given one
     for f, rec in meta['files'].items():
-        try: now = _stamp(entry/f, full)
+        try: now = _stamp(entry/f, full or 'crc32' not in rec)
         except OSError: return None
-        if any(now[k] != rec[k] for k in now):
+        if any(now[k] != rec[k] for k in now if k in rec):
             print(f'medlin: the cache entry {show_path(entry)} changed after it was built ({f}): '
                   'rebuilding', file=sys.stderr)
             return None
+        if 'crc32' not in rec: rec['crc32'] = now['crc32']; new = True
+    if new:
+        tmp = entry/f'meta.json.{os.getpid()}'
+        tmp.write_text(json.dumps(meta)); os.replace(tmp, entry/'meta.json')
     return meta
 
 def build_entry(entry:Path, # the entry to (re)build
@@ -80,9 +112,19 @@ def build_entry(entry:Path, # the entry to (re)build
     tmp = Path(tempfile.mkdtemp(dir=entry.parent, prefix=entry.name + '.tmp-'))
     try:
         x, y, meta = make()
-        np.save(tmp/'x.npy', x.numpy()); np.save(tmp/'y.npy', y.numpy())
-        meta = dict(meta, files={f: _stamp(tmp/f, full=True) for f in ('x.npy', 'y.npy')})
-        (tmp/'meta.json').write_text(json.dumps(meta))
+        need = x.numpy().nbytes + y.numpy().nbytes + (1 << 20)
+        try:
+            if (free := shutil.disk_usage(tmp).free) < need:
+                raise OSError(errno.ENOSPC, f'{os.strerror(errno.ENOSPC)} ({free / 1e6:,.1f} MB free)')
+            np.save(tmp/'x.npy', x.numpy()); np.save(tmp/'y.npy', y.numpy())
+            meta = dict(meta, files={f: _stamp(tmp/f, full=True) for f in ('x.npy', 'y.npy')})
+            (tmp/'meta.json').write_text(json.dumps(meta))
+        except OSError as e:  # numpy's short write says only "N requested and M written"
+            why = (f'{e.strerror}{": " + str(e.filename) if e.filename else ""}' if e.strerror else
+                   f'the disk is full, or a file size limit was reached ({e})')
+            raise DataError(f'could not write the cache entry {show_path(entry)}: {why}; it needs '
+                            f'{need / 1e6:,.1f} MB: free some space there, or set MEDLIN_CACHE '
+                            '(or --cache) to a folder on a disk with room') from None
         if entry.exists():  # a partial or stale entry
             os.replace(entry, f'{tmp}.old'); shutil.rmtree(f'{tmp}.old')
         os.replace(tmp, entry)

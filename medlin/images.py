@@ -70,12 +70,28 @@ def to_gray(img:torch.Tensor # uint8 `[C,H,W]`: grey, grey+alpha, RGB or RGBA
            )->torch.Tensor:
     "Grey uint8 `[H,W]` by medlin's one rule: BT.601 luma, composited over black by alpha"
     if len(img) == 1: return img[0]
-    x = img.int()
-    g = x[0] if len(x) < 3 else (x[0] * LUMA[0] + x[1] * LUMA[1] + x[2] * LUMA[2] + 500) // 1000
-    if len(x) in (2, 4): g = (g * x[-1] + 127) // 255  # alpha: transparent pixels are black
-    return g.to(torch.uint8)
+    out = torch.empty(img.shape[1:], dtype=torch.uint8)
+    step = max(1, (1 << 20) // max(1, img.shape[2]))  # about a million pixels at a time: little memory
+    for r in range(0, img.shape[1], step):
+        x = img[:, r:r + step].int()
+        g = x[0] if len(x) < 3 else (x[0] * LUMA[0] + x[1] * LUMA[1] + x[2] * LUMA[2] + 500) // 1000
+        if len(x) in (2, 4): g = (g * x[-1] + 127) // 255  # alpha: transparent pixels are black
+        out[r:r + step] = g
+    return out
 
 # %% ../nbs/00c_images.ipynb #b80deb1e
+def _no_memory(e):
+    "Whether `e` says that memory ran out (Python's, or torch's allocator's)"
+    return isinstance(e, MemoryError) or isinstance(e, RuntimeError) and (
+        "can't allocate memory" in str(e) or 'bad_alloc' in str(e))
+
+def _memory_error(name, w, h, e):
+    import re
+    asked = re.search(r'allocate (\d+) bytes', str(e))
+    return DataError(f'{name} is {w}x{h} pixels, and there is not enough memory to decode it'
+                     + (f' (it asked for {int(asked[1]):,} bytes more)' if asked else '')
+                     + '; shrink the image, or free some memory')
+
 def _pil_pixels(data, name):
     "uint8 `[C,H,W]` of a BMP, TIFF or PGM/PPM image by Pillow: first page, upright, 16-bit to 8"
     import numpy as np
@@ -110,12 +126,13 @@ def decode_gray(data:bytes, # an encoded JPEG, PNG, GIF, WebP, BMP, TIFF, PGM or
         elif fmt == 'png': img = decode_png(t, mode='UNCHANGED', output_dtype=torch.uint8)
         elif fmt in ('gif', 'webp'): img = decode_image(t, mode='RGB_ALPHA')
         else: img = _pil_pixels(data, name)
-    except (RuntimeError, ValueError, OSError, SyntaxError) as e:  # Pillow's: OSError, SyntaxError
+        if img.ndim == 4: img = img[0]  # an animation: its first frame
+        return to_gray(img)
+    except (RuntimeError, ValueError, OSError, SyntaxError, MemoryError) as e:  # Pillow: OSError...
+        if _no_memory(e): raise _memory_error(name, w, h, e) from None
         why = str(e).strip().splitlines()[-1].split('.cpp:')[-1].lstrip('0123456789, ').rstrip('.?')
         raise DataError(f'{name} is not a readable image ({why}); '
                         'delete it or replace it with a good copy') from None
-    if img.ndim == 4: img = img[0]  # an animation: its first frame
-    return to_gray(img)
 
 # %% ../nbs/00c_images.ipynb #453c6430
 def read_image(path, # an image file (`FORMATS`), any size, grey or colour
@@ -126,7 +143,10 @@ def read_image(path, # an image file (`FORMATS`), any size, grey or colour
     if size is not None and tuple(x.shape) != tuple(size):
         if size[0] * size[1] > limit('MAX_PIXELS'):
             raise DataError(f'cannot resize {path} to {size}: too many pixels')
-        x = torch.nn.functional.interpolate(x[None, None].float(), tuple(size), mode='bilinear',
-                                            antialias=True)[0, 0]
+        try: x = torch.nn.functional.interpolate(x[None, None].float(), tuple(size), mode='bilinear',
+                                                 antialias=True)[0, 0]
+        except (RuntimeError, MemoryError) as e:
+            if _no_memory(e): raise _memory_error(path, x.shape[1], x.shape[0], e) from None
+            raise
         x = x.round().clamp(0, 255).to(torch.uint8)
     return x.reshape(-1)
