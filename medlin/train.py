@@ -41,8 +41,8 @@ def fast_loss_and_grads(xb:torch.Tensor, # inputs `[n, n_in]`
 # %% ../nbs/03_train.ipynb #26dad4c3
 def fit(x_train, y_train, x_valid, y_valid, epochs:int=15, bs:int=64, lr:float=LR, mom:float=0.,
         wd:float=0., sched:str='cos', seed:int=0, grad:str='fast', model=None, n_classes:int=None,
-        device=None, scaled:bool=True, progress:bool=True)->tuple: # `(model, history)`
-    "Train by SGD on reshuffled, seeded mini-batches, validating after every epoch"
+        device=None, scaled:bool=True, progress:bool=True)->tuple:
+    "Train by SGD on reshuffled, seeded mini-batches, validating each epoch: `(model, history)`"
     model, x_train, y_train, x_valid, y_valid = prepare_fit(x_train, y_train, x_valid, y_valid,
         epochs, bs, lr, sched, grad, model, n_classes, device, scaled)  # checks, model, device
     w, b, gen, hist = model.weight, model.bias, torch.Generator().manual_seed(seed), []
