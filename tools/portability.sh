@@ -42,7 +42,9 @@
 # take minutes each (03_train ~4 min at one thread before its restructuring), the training that index does (the
 # command and fit, 15 epochs) runs under the combined condition, and the full matrix runs them. The busy-core
 # condition is left out: it changes only timings (no test may assert one), it would take a core from CI's other
-# checks, and it doubles the run's time. Measured here (2 shared cores): about 2-3 minutes for both.
+# checks, and it doubles the run's time. Measured here (2 shared cores, load average 2-3): ci 143 s, cbwr_ci 23 s.
+# Run it when nothing else runs: two threads on a busy 2-core machine wait for each other (here, under other
+# people's load, 02_sgd's batch-size-8 epoch took 36 s instead of 0.12 s, 03_train 18 min instead of 4).
 # PORT_CI_NOTEBOOKS and PORT_CBWR_NOTEBOOKS (space-separated stems) replace the two lists.
 #
 # Notebooks: those that compute numbers, as present: 00_data 01_model 02_sgd 03_train 04_fast index and the test
