@@ -2,8 +2,8 @@
 # Run the notebooks that compute numbers under conditions that differ the way users' machines do (issue 16).
 #
 #   tools/portability.sh                  # the full matrix, one condition after the other (~20-30 min on 2 cores)
-#   tools/portability.sh --ci             # CI's subset: one combined run (see "The CI subset" below)
-#   tools/portability.sh --only cbwr,c    # some conditions of the matrix (names as --list prints them)
+#   tools/portability.sh --ci             # CI's subset: the combined run and cbwr_ci (see "The CI subset" below)
+#   tools/portability.sh --only cbwr,t2   # some conditions of the matrix (names as --list prints them)
 #   tools/portability.sh --list           # the conditions and the notebooks, without running anything
 #   tools/portability.sh 01_model.ipynb   # only these notebooks (under each condition)
 #   --keep: keep the work folder (logs, the run's notebooks with their outputs, the cache) and print where it is
