@@ -42,12 +42,13 @@ def _no_math(s) -> str:
 def _cell(s) -> str: return _no_math(' '.join(str(s).split()).replace('|', '\\|'))
 
 def _source_link(fn) -> str:
-    "A plain Markdown link to `fn`'s source on GitHub, if nbdev can find it"
+    "A plain Markdown link to `fn`'s source on GitHub (at its line, where nbdev finds it), if nbdev knows it"
     try:
-        from nbdev.doclinks import NbdevLookup
-        src = NbdevLookup().code(fn)
-    except Exception: src = None
-    return f'[source]({src})' if src else ''
+        from nbdev.doclinks import NbdevLookup, _get_exps
+        _, py, gh = NbdevLookup()[fn]  # `fn` is the full name, e.g. medlin.data.split_idx
+        line = _get_exps(py).get(fn.rpartition('.')[2])  # the module's exports are keyed by bare name
+    except Exception: return ''
+    return f'[source]({gh}#L{line})' if line else f'[source]({gh})'
 
 def _wrap_sig(name, parts, ret='', width=76) -> str:
     "`name(a, b, ...) -> ret` in lines of at most `width` characters where it can"
