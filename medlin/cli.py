@@ -13,6 +13,7 @@ import torch
 
 from .base import arg_parser, run_command, set_threads
 from .data import load_images, split_idx
+from .loop import Rows
 from .sgd import DivergedError
 from .modelfile import check_target, load_model, predict, save_model, write_atomic
 from .train import LR, evaluate, fit, get_device
@@ -111,15 +112,15 @@ def medlin_train(
     t, v, te = split_idx(len(imgs.y))
     x, size = imgs.x.reshape(len(imgs.y), -1), tuple(imgs.x.shape[1:])
     m0 = load_model(init, imgs.classes, size)[0] if init else None
-    x_train, x_valid = torch.index_select(x, 0, t), torch.index_select(x, 0, v)  # faster than x[t]
-    try: m, hist = fit(x_train, imgs.y[t], x_valid, imgs.y[v], epochs, bs, lr, mom, wd,
+    # the rows of the memory-mapped cache, read in place a batch at a time: the split is never copied
+    try: m, hist = fit(Rows(x, t), imgs.y[t], Rows(x, v), imgs.y[v], epochs, bs, lr, mom, wd,
                        None if const_lr else 'cos', seed, model=m0, n_classes=len(imgs.classes),
                        device=dev)
     except DivergedError as e: raise ValueError(f'{e} No model was saved.') from None
     save_model(m, model, imgs.classes, size)
     res = {k: hist[-1][k] for k in ('valid_accuracy', 'valid_loss', 'train_loss')}
     if len(te):  # the held-out test set, scored once, at the end
-        res['test_loss'], res['test_accuracy'] = evaluate(m, x[te].to(dev), imgs.y[te].to(dev))
+        res['test_loss'], res['test_accuracy'] = evaluate(m, Rows(x, te, dev), imgs.y[te].to(dev))
     if metrics:
         from json import dumps
         settings = dict(data=imgs.source, epochs=epochs, bs=bs, lr=lr, mom=mom, wd=wd,

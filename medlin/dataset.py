@@ -33,7 +33,8 @@ MEDNIST_MANIFEST = '8364f2235eef9ded41a8daa2ee702c19d660df3616b761500029e9a8124d
 # %% ../nbs/00f_dataset.ipynb #ffa337d5
 def read_source(src, # a `Folder`, `Zip` or `Tar` from `open_source`
                 where:str, # the source as the user gave it, for messages
-                bs:int=1024): # images per step
+                bs:int=1024, # images per step
+                alloc=None): # `alloc(shape)`: where to decode, e.g. a cache entry's file; default: memory
     "Decode `src`'s images, by class then name, into `(x, y, classes, names, prefix, manifest)`"
     prefix, classes = find_class_root(src.files, where)
     pre = prefix + '/' if prefix else ''
@@ -52,13 +53,15 @@ def read_source(src, # a `Folder`, `Zip` or `Tar` from `open_source`
                 f'{where}: {len(names):,} images of {img.shape[1]}x{img.shape[0]} pixels need '
                 f'more than MEDLIN_MAX_BYTES={limit("MAX_BYTES"):,} bytes; '
                 'raise the limit or use fewer images')
-            x = torch.empty(len(names), *img.shape, dtype=torch.uint8)
+            shape = (len(names), *img.shape)
+            x = alloc(shape) if alloc else torch.empty(shape, dtype=torch.uint8)
         if img.shape != x.shape[1:]: raise DataError(
             f'{where}: {n} is {img.shape[1]}x{img.shape[0]} pixels '
             f'but the others are {x.shape[2]}x{x.shape[1]}; '
             'all images must have the same size, so resize or remove it')
         x[i] = img
         if i % bs == 0: bar.update(min(bs, len(names) - i))
+        if alloc and (i + 1) % bs == 0: x.written(i + 1)  # to the file, out of memory
     bar.done()
     return x, y, classes, names, prefix, manifest.hexdigest()
 
@@ -106,10 +109,10 @@ def _verify(imgs:Images, verify, downloaded:bool):
     return imgs
 
 # %% ../nbs/00f_dataset.ipynb #97fcb5ce
-def _decode(path, where, sig):
-    "`(x, y, meta)` for a new cache entry: every image of the source at `path`, decoded"
+def _decode(path, where, sig, alloc=None):
+    "`(x, y, meta)` for a new cache entry: every image of the source at `path`, decoded (into `alloc`)"
     src = open_source(path)
-    try: x, y, classes, names, prefix, manifest = read_source(src, where)
+    try: x, y, classes, names, prefix, manifest = read_source(src, where, alloc=alloc)
     finally: src.close()
     return x, y, dict(source=where, signature=sig, classes=classes, prefix=prefix,
                       manifest=manifest, names=names)
@@ -129,7 +132,8 @@ def load_images(
         entry = entry_path(cache, path, source if url else str(path.resolve()))
         with FileLock(f'{entry}.lock'):
             if not (meta := entry_ok(entry, sig, full_check)):
-                build_entry(entry, lambda: _decode(path, source, sig)); meta = entry_ok(entry, sig)
+                build_entry(entry, lambda alloc: _decode(path, source, sig, alloc))  # into the file
+                meta = entry_ok(entry, sig)
     except DataError:
         if url and is_download(path):
             path.unlink(missing_ok=True); Path(f'{path}.json').unlink(missing_ok=True)
