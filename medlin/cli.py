@@ -13,7 +13,7 @@ import torch
 
 from .base import arg_parser, run_command, set_threads
 from .data import load_images, split_idx
-from .loop import Rows
+from .loop import NpyRows, Rows
 from .sgd import DivergedError
 from .modelfile import check_target, load_model, predict, save_model, write_atomic
 from .train import LR, evaluate, fit, get_device
@@ -112,7 +112,8 @@ def medlin_train(
     t, v, te = split_idx(len(imgs.y))
     x, size = imgs.x.reshape(len(imgs.y), -1), tuple(imgs.x.shape[1:])
     m0 = load_model(init, imgs.classes, size)[0] if init else None
-    # the rows of the memory-mapped cache, read in place a batch at a time: the split is never copied
+    # the rows of the cache file, read a batch at a time: the split is never copied, nor the file mapped
+    x = NpyRows(imgs.entry/'x.npy')
     try: m, hist = fit(Rows(x, t), imgs.y[t], Rows(x, v), imgs.y[v], epochs, bs, lr, mom, wd,
                        None if const_lr else 'cos', seed, model=m0, n_classes=len(imgs.classes),
                        device=dev)
