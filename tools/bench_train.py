@@ -20,7 +20,7 @@ from medlin.cli import medlin_train
 from medlin.train import fit
 
 def post_fit(x_train, y_train, epochs=15, bs=64):
-    "(a) The original post's training loop, bugs included (as in nbs/03_train.ipynb and nbs/04_fast.ipynb)"
+    "(a) The original post's training loop, bugs included (as in nbs/03_train.ipynb and nbs/05_fast.ipynb)"
     weights = torch.zeros(4096, 10, requires_grad=True)
     bias = torch.zeros(10, requires_grad=True)
     def log_softmax(x): return x - x.exp().sum(-1).unsqueeze(-1)

@@ -38,7 +38,7 @@
 #   cbwr_ci  01_model 02_sgd 92_model_tests under MKL_CBWR=COMPATIBLE, at one thread (where the hand-written
 #            pieces are compared with PyTorch's at stated tolerances).
 # Two threads and MKL_CBWR=COMPATIBLE are not combined: on the machine of issue 16 (and on ours) COMPATIBLE makes the
-# 1- and 2-thread results agree, which would hide what two threads change. 03_train and 04_fast are left out: they
+# 1- and 2-thread results agree, which would hide what two threads change. 03_train and 05_fast are left out: they
 # take minutes each (03_train ~4 min at one thread before its restructuring), the training that index does (the
 # command and fit, 15 epochs) runs under the combined condition, and the full matrix runs them. The busy-core
 # condition is left out: it changes only timings (no test may assert one), it would take a core from CI's other
@@ -47,7 +47,7 @@
 # people's load, 02_sgd's batch-size-8 epoch took 36 s instead of 0.12 s, 03_train 18 min instead of 4).
 # PORT_CI_NOTEBOOKS and PORT_CBWR_NOTEBOOKS (space-separated stems) replace the two lists.
 #
-# Notebooks: those that compute numbers, as present: 00_data 01_model 02_sgd 03_train 04_fast index and the test
+# Notebooks: those that compute numbers, as present: 00_data 01_model 02_sgd 03_train 05_fast index and the test
 # notebooks 90_data_faults 91_train_faults 92_model_tests (90 times its own work; 95_showdoc computes nothing).
 # Environment: MEDLIN_DATA (the data, as for nbdev-test), MEDLIN_CACHE (default: .cache/medlin in the checkout; the
 # paths condition uses a fresh one), PORT_TIMEOUT (seconds per condition, default 1800), PORT_WORK (the work folder,
@@ -55,7 +55,7 @@
 # shared machine: `nice tools/portability.sh`.
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-NOTEBOOKS=(00_data 01_model 02_sgd 03_train 04_fast index 90_data_faults 91_train_faults 92_model_tests)
+NOTEBOOKS=(00_data 01_model 02_sgd 03_train 04_eval 05_fast index 90_data_faults 91_train_faults 92_model_tests)
 CI_NOTEBOOKS=(${PORT_CI_NOTEBOOKS:-00_data 01_model 02_sgd index 91_train_faults 92_model_tests})
 CBWR_CI=(${PORT_CBWR_NOTEBOOKS:-01_model 02_sgd 92_model_tests})
 FULL=(ref cbwr cbwr_avx2 t2 busy paths lc)

@@ -20,7 +20,7 @@ FIGURES = {
     'model': ('01_model.ipynb', 'dw[c]', 2),                        # what the first gradient step adds to each class
     'sgd':   ('02_sgd.ipynb', 'descend(lr)', 1),                    # gradient descent on the parabola, three rates
     'train': ('03_train.ipynb', "model.weight.detach()", 2),        # the six learned weight images
-    'fast':  ('04_fast.ipynb', 'ax.barh(ks', 1),                   # where the time of 15 epochs goes, piece by piece
+    'fast':  ('05_fast.ipynb', 'ax.barh(ks', 1),                   # where the time of 15 epochs goes, piece by piece
 }
 
 class Fail(Exception): pass

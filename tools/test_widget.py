@@ -16,7 +16,7 @@ buttons, Enter opens the file chooser, Enter and Space press a sample), a11y (a 
 bars carry their percentages as text), ids (two widgets on one page keep their ids unique and work independently),
 style (under Bootstrap's rule for `legend`, which Quarto's pages have, the samples' legend keeps the widget's size).
 
-    python tools/test_widget.py                      # the page tools/check_docs.py renders: _out/docs/03_train.html
+    python tools/test_widget.py                      # the page tools/check_docs.py renders: _out/docs/04_eval.html
     python tools/test_widget.py --page PAGE.html [--model MODEL.pt] [--keep DIR]
     python tools/test_widget.py --self-test          # each check must fail on a page broken on purpose
 """
@@ -346,14 +346,14 @@ def self_test(page_path, browser, tmp):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    ap.add_argument('--page', type=Path, default=ROOT/'_out'/'docs'/'03_train.html', help='the rendered training post')
+    ap.add_argument('--page', type=Path, default=ROOT/'_out'/'docs'/'04_eval.html', help='the rendered training post')
     ap.add_argument('--model', type=Path, help='also check that the page embeds this model file')
     ap.add_argument('--keep', type=Path, help='write the test images and the rebuilt model file here')
     ap.add_argument('--self-test', action='store_true', help='check that each check fails on a broken page')
     a, t0 = ap.parse_args(), time.time()
     try:
         if not a.page.is_file(): raise Fail(f'{a.page} not found: render it first with python tools/check_docs.py '
-                                            '03_train.ipynb, or give --page')
+                                            '04_eval.ipynb, or give --page')
         if a.model and not a.model.is_file(): raise Fail(f'--model {a.model} not found')
         with tempfile.TemporaryDirectory(prefix='test-widget-') as t:
             tmp = (a.keep or Path(t)).resolve(); tmp.mkdir(parents=True, exist_ok=True)
