@@ -32,22 +32,25 @@ _all_ = ['URL', 'MEDNIST_CLASSES', 'MEDNIST_MANIFEST', 'read_source', 'Images', 
 def class_means(x:torch.Tensor, # images or flattened inputs, `[N, ...]`
                 y:torch.Tensor, # int labels `[N]`
                 n_classes:int=None): # default: `y.max()+1`
-    "The mean of `x` over each class: the nearest-class-mean (pixel similarity) templates"
+    "The mean of `x` over each class: the pixel-similarity templates"
     n_classes = n_classes or int(y.max()) + 1
     n = torch.bincount(y, minlength=n_classes)
     if (n == 0).any():
-        raise ValueError(f'class {int((n == 0).nonzero()[0])} has no examples, so it has no mean')
-    return torch.stack([x[y == c].float().mean(0) for c in range(n_classes)])
+        c = int((n == 0).nonzero()[0])
+        raise ValueError(f'class {c} has no examples, so it has no mean')
+    return torch.stack([x[y == c].float().mean(0)
+                        for c in range(n_classes)])
 
 # %% ../nbs/00_data.ipynb #6d0ca40f
 def split_idx(n:int, # number of items
-              valid_pct:float=0.1, # fraction for validation: choosing settings
-              test_pct:float=0.1, # fraction for the test: scored once, at the end
+              valid_pct:float=0.1, # fraction for validation: choosing
+              test_pct:float=0.1, # fraction for the test, kept for the end
               seed:int=42): # the same seed gives the same split everywhere
     "Shuffled, seeded `(train_idx, valid_idx, test_idx)`"
-    if not (0 < valid_pct < 1 and 0 <= test_pct < 1 and valid_pct + test_pct < 1): raise ValueError(
-        f'valid_pct and test_pct must be fractions that leave some training data, '
-        f'got {valid_pct} and {test_pct}')
+    ok = 0 < valid_pct < 1 and 0 <= test_pct < 1 and valid_pct + test_pct < 1
+    if not ok: raise ValueError(
+        f'valid_pct and test_pct must be fractions that leave some '
+        f'training data, got {valid_pct} and {test_pct}')
     perm = torch.randperm(n, generator=torch.Generator().manual_seed(seed))
     n_valid, n_held = round(n * valid_pct), round(n * (valid_pct + test_pct))
     return perm[n_held:], perm[:n_valid], perm[n_valid:n_held]
@@ -55,31 +58,33 @@ def split_idx(n:int, # number of items
 # %% ../nbs/00_data.ipynb #438b9233
 def scale_pixels(x:torch.Tensor # uint8 images `[N,H,W]`
                 )->torch.Tensor:
-    "Flatten to `[N, H*W]` float32 and scale 0..255 to 0..1, the one and only scaling"
-    if x.dtype != torch.uint8:
-        raise TypeError(f'expected uint8 pixels, got {x.dtype}: were they scaled already?')
+    "Flatten to `[N, H*W]` float32 and scale 0..255 to 0..1, the one scaling"
+    if x.dtype != torch.uint8: raise TypeError(
+        f'expected uint8 pixels, got {x.dtype}: were they scaled already?')
     return x.reshape(len(x), -1).float().div_(255)
 
 # %% ../nbs/00_data.ipynb #3be6399f
 @dataclass
 class Split:
-    "Training, validation and test inputs (float `[N, H*W]` in [0,1]), labels, `classes`, `images`"
+    "The three sets: inputs (float `[N, H*W]`, 0..1) and labels; and more"
     x_train: torch.Tensor
     y_train: torch.Tensor
     x_valid: torch.Tensor
     y_valid: torch.Tensor
     x_test: torch.Tensor
     y_test: torch.Tensor
-    classes: list
-    images: Images
+    classes: list # the class names, in label order
+    images: Images # all the images, as `load_images` gives them
 
-def load_split(source:str|Path|None=None, # URL, archive or folder; see `load_images`
+def load_split(source:str|Path|None=None, # see `load_images`
                valid_pct:float=0.1, # fraction for validation
                test_pct:float=0.1, # fraction for the test
                seed:int=42, # split seed
-               **kwargs)->Split: # passed to `load_images`
-    "Load the images and split them, seeded, into scaled training, validation and test sets"
+               **kwargs, # passed to `load_images`
+              )->Split:
+    "Load the images, split them (seeded), and scale each set"
     imgs = load_images(source, **kwargs)
     t, v, te = split_idx(len(imgs.y), valid_pct, test_pct, seed)
-    return Split(scale_pixels(imgs.x[t]), imgs.y[t], scale_pixels(imgs.x[v]), imgs.y[v],
-                 scale_pixels(imgs.x[te]), imgs.y[te], imgs.classes, imgs)
+    x, y = imgs.x, imgs.y
+    return Split(scale_pixels(x[t]), y[t], scale_pixels(x[v]), y[v],
+                 scale_pixels(x[te]), y[te], imgs.classes, imgs)
