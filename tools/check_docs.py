@@ -35,8 +35,6 @@ FIXTURES = ROOT/'tools'/'fixtures'
 KINDS = {'error', 'title', 'image', 'directive', 'frontmatter', 'overflow', 'internals', 'path', 'anchor', 'latex',
          'thirdparty'}  # self-test must see each
 WIDTH, COLUMN = 1280, 664  # window, and Quarto's body column in it (see the docstring)
-CHROME_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--hide-scrollbars',
-                '--disable-background-networking', '--disable-component-update', '--disable-sync']
 # Quarto's reading column and the fonts this site gives it (Quarto's cosmo theme + nbs/styles.css): code wraps
 # (`code-overflow: wrap` in _quarto.yml), outputs don't.
 QUARTO_CSS = f"""<style id="medlin-quarto-column">
@@ -172,21 +170,23 @@ def render(src, dst):
                    encoding='utf-8')
     return title
 
-# --- 3. headless Chromium --------------------------------------------------------------------------------------------
-def find_chrome(name=None):
-    for c in [name] if name else ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable']:
-        if p := shutil.which(c): return p
-    raise Fail(f'{name or "chromium"} not found: install it with `apt-get update && apt-get install -y chromium`, '
-               'or pass --chrome PATH')
+# --- 3. headless Chromium (tools/browser.py) ---------------------------------------------------------------------
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from browser import Browser, BrowserError
 
-def chrome(exe, page, *args, timeout=120):
-    "Run headless Chromium on `page` with a fresh profile; return its stdout"
-    with tempfile.TemporaryDirectory(prefix='check-docs-profile-') as prof:
-        try: r = subprocess.run([exe, *CHROME_FLAGS, f'--user-data-dir={prof}', *args, page.as_uri()],
-                                capture_output=True, text=True, timeout=timeout)
-        except subprocess.TimeoutExpired: raise Fail(f'chromium timed out after {timeout}s on {page.name}', 'browser') from None
-    if r.returncode: raise Fail(f'chromium failed ({r.returncode}) on {page.name}: {r.stderr.strip()[-800:]}', 'browser')
-    return r.stdout
+def load(browser, page, shot):
+    "Open `page` in a fresh offline session at WIDTH x 900; save a full-page screenshot to `shot`; return (DOM after load, session)"
+    s = browser.session(viewport=(WIDTH, 900), timeout_ms=120000)
+    try:
+        p = s.open(page)
+        try: p.wait_for_selector('body[data-loaded="1"]', state='attached', timeout=10000)
+        except Exception: pass  # check_dom reports a page that did not finish loading
+        dom = p.content()
+        s.screenshot(shot)
+        return dom, s
+    except Exception as e:
+        raise Fail(f'chromium failed on {page.name}: {str(e).strip().splitlines()[0][:300]}', 'browser') from None
+    finally: s.close()
 
 # --- 4. checks on the DOM after load ---------------------------------------------------------------------------------
 _re_directive = re.compile(r'^\s*#\s*\|.*$', re.MULTILINE)
@@ -334,7 +334,7 @@ def check_dom(dom, page_dir):
     return probs
 
 # --- driver ----------------------------------------------------------------------------------------------------------
-def check_page(nbdir, name, exe, out):
+def check_page(nbdir, name, browser, out):
     "Process, render, load and check one notebook; print its summary line; return [(kind, message)]"
     t0, title, nimg = time.time(), '', 0
     try:
@@ -344,12 +344,9 @@ def check_page(nbdir, name, exe, out):
         shot, kept = out/Path(name).with_suffix('.png'), out/Path(name).with_suffix('.html')
         shot.unlink(missing_ok=True)
         shutil.copy2(page, kept)  # self-contained: images are embedded; tests open it via file://
-        dom = chrome(exe, page, f'--window-size={WIDTH},900', '--dump-dom')
+        dom, _ = load(browser, page, shot)
         nimg, probs = dom.count('<img'), check_dom(dom, page.parent)
         probs = stored_output_problems(nbdir/name) + latex_problems(src) + thirdparty_problems(src) + probs
-        h = re.search(r'data-height="(\d+)"', dom)
-        h = min(max(int(h[1]) if h else 4000, 600), 30000)  # the whole page, within what Chromium will draw
-        chrome(exe, page, f'--window-size={WIDTH},{h}', f'--screenshot={shot}')
         if not shot.exists(): raise Fail(f'chromium saved no screenshot of {page.name}', 'browser')
     except Fail as e: probs = [(e.kind, str(e))]
     status = 'FAIL' if probs else 'ok'
@@ -357,7 +354,7 @@ def check_page(nbdir, name, exe, out):
           + (f'  -> {len(probs)} problem(s): {", ".join(sorted({k for k,_ in probs}))}' if probs else ''), flush=True)
     return probs
 
-def check_all(nbs, names, exe, out):
+def check_all(nbs, names, browser, out):
     "{notebook name: [(kind, message)]} for the notebooks `names` (default: all) in folder `nbs`"
     nbs = Path(nbs).resolve()
     found = sorted(p.name for p in nbs.glob('*.ipynb') if p.name[0] not in '_.')
@@ -367,7 +364,7 @@ def check_all(nbs, names, exe, out):
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix='check-docs-') as tmp:
         nbdir = stage(nbs, Path(tmp))
-        return {n: check_page(nbdir, n, exe, out) for n in found}
+        return {n: check_page(nbdir, n, browser, out) for n in found}
 
 def check_site(nbs):
     "[(kind, message)] for the Posts listing and the navigation: posts with a date and an existing image, no test notebooks"
@@ -403,10 +400,10 @@ def report(results):
         for kind, msg in probs: print(f'  [{kind}] {msg}')
     return bad
 
-def self_test(exe, out):
+def self_test(browser, out):
     "Each tools/fixtures/bad_<kind>*.ipynb must fail with exactly <kind>; every other fixture must pass"
     print(f'self-test on {FIXTURES.relative_to(ROOT)}: each bad_<kind> fixture must FAIL with <kind> only; good* must pass')
-    results, ok = check_all(FIXTURES, None, exe, out), True
+    results, ok = check_all(FIXTURES, None, browser, out), True
     report(results)
     print('\nself-test:')
     for n, probs in results.items():
@@ -432,19 +429,19 @@ def main():
     ap.add_argument('names', nargs='*', help='notebooks to check (default: all in --nbs)')
     ap.add_argument('--nbs', default=ROOT/'nbs', type=Path, help='folder of notebooks (default: nbs/)')
     ap.add_argument('--out', default=ROOT/'_out'/'docs', type=Path, help='folder for screenshots (default: _out/docs/)')
-    ap.add_argument('--chrome', default=os.environ.get('CHROME'), help='Chromium executable (default: chromium on PATH)')
+    ap.add_argument('--chrome', default=os.environ.get('CHROME'), help='Chromium executable (default: $CHROME or /usr/bin/chromium)')
     ap.add_argument('--self-test', action='store_true', help='check that the fixtures in tools/fixtures are caught')
     ap.add_argument('--outputs', action='store_true', help='only scan the stored outputs for machine paths and internals')
     a, t0 = ap.parse_args(), time.time()
     if a.outputs: return outputs_only(a.nbs, a.names)
     try:
-        exe = find_chrome(a.chrome)
-        if a.self_test: ok = self_test(exe, a.out/'self-test')
-        else:
-            results = check_all(a.nbs, a.names, exe, a.out)
-            if not a.names and (site := check_site(a.nbs)): results['posts.qmd'] = site
-            ok = not report(results)
-    except Fail as e: print(f'error: {e}', file=sys.stderr); return 2
+        with Browser(**({'executable': a.chrome} if a.chrome else {})) as browser:
+            if a.self_test: ok = self_test(browser, a.out/'self-test')
+            else:
+                results = check_all(a.nbs, a.names, browser, a.out)
+                if not a.names and (site := check_site(a.nbs)): results['posts.qmd'] = site
+                ok = not report(results)
+    except (Fail, BrowserError) as e: print(f'error: {e}', file=sys.stderr); return 2
     shots = a.out/'self-test' if a.self_test else a.out
     print(f'\n{"passed" if ok else "FAILED"} in {time.time()-t0:.1f}s; screenshots in {shots}')
     return 0 if ok else 1

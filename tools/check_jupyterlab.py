@@ -11,7 +11,8 @@ Run All changes the notebooks' outputs.
 """
 import os, subprocess, sys, time, socket, re
 from pathlib import Path
-from playwright.sync_api import sync_playwright
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from browser import Browser  # the shared Chromium harness
 
 root, names = Path(sys.argv[1]).resolve(), sys.argv[2:]
 out = Path('_out/jlab'); out.mkdir(parents=True, exist_ok=True)
@@ -33,10 +34,9 @@ try:
     for _ in range(60):
         try: socket.create_connection(('127.0.0.1', port), 1).close(); break
         except OSError: time.sleep(1)
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path='/usr/bin/chromium', args=['--headless', '--no-sandbox', '--disable-gpu',
-              '--disable-background-networking', '--disable-component-update', '--no-first-run'])
-        pg = b.new_page(viewport={'width': 1280, 'height': 900})
+    with Browser() as b:
+        sess = b.session(viewport=(1280, 900))  # offline: JupyterLab on localhost only
+        pg = sess.new_page()
         for name in names:
             pg.goto(f'http://127.0.0.1:{port}/lab/tree/{name}?reset', timeout=120000)
             pg.wait_for_selector('.jp-Notebook .jp-Cell', timeout=120000)
@@ -81,7 +81,7 @@ try:
             # any source-link text left as literal pandoc attributes anywhere in the notebook?
             lit = pg.evaluate("() => [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea')].some(o => o.innerText.includes('{target='))")
             if lit: print('   BAD: literal {target= in the notebook'); fails.append(name)
-        b.close()
+        sess.close()
 finally:
     lab.terminate(); lab.wait(10)
     import shutil; shutil.rmtree(cfg, ignore_errors=True)

@@ -24,9 +24,8 @@ import argparse, base64, io, json, os, re, subprocess, sys, tempfile, time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROME = '/usr/bin/chromium'
-ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-        '--no-first-run']
+sys.path.insert(0, str(ROOT/'tools'))
+from browser import Browser, BrowserError  # the shared Chromium harness: launch, offline session, request capture
 MAX_KB, TOL_PP, SURE = 150, 1.0, 0.90  # page growth limit; samples: percentage points; files: medlin-predict's top
 START, END = '<style class="medlin-css">', '})();</script>'  # how the widget's output starts and ends
 CHECKS = ['offline', 'size', 'hooks', 'samples', 'files', 'pixels', 'keyboard', 'a11y', 'ids', 'style']
@@ -135,12 +134,9 @@ class Checker:
 
 def run_page(browser, page_path, tmp, ck, model=None, cache=None):
     "Run every check on the page at `page_path`; failures go to `ck`. `cache` keeps the medlin side between runs"
-    ctx = browser.new_context(accept_downloads=False)
-    blocked, errors = [], []
-    ctx.route('**/*', lambda r: r.continue_() if r.request.url.startswith(('file:', 'data:', 'blob:'))
-              else (blocked.append(r.request.url), r.abort()))
-    page = ctx.new_page()
-    page.on('pageerror', lambda e: errors.append(str(e)))
+    s = browser.session(accept_downloads=False, timeout_ms=10000)  # offline: remote requests blocked, recorded
+    blocked, errors = s.remote, s.page_errors
+    page = s.new_page()
     choosers = []  # listening from the start: playwright intercepts file choosers before the first key press
     page.on('filechooser', lambda fc: choosers.append(fc))
     page.set_default_timeout(10000)
@@ -149,12 +145,12 @@ def run_page(browser, page_path, tmp, ck, model=None, cache=None):
     widgets = page.locator('.medlin-widget')
     if not ck.check('hooks', widgets.count() >= 1 and page.locator('#medlin-file').count() == 1
                     and page.locator('#medlin-result').count() == 1,
-                    f'{Path(page_path).name}: no widget with #medlin-file and #medlin-result'): return ctx.close()
+                    f'{Path(page_path).name}: no widget with #medlin-file and #medlin-result'): return s.close()
     src = Path(page_path).read_text(encoding='utf-8')  # the widget as the page holds it, before its script ran
     i = src.find(START); j = src.find(END, i)
     if not ck.check('hooks', i >= 0 and j >= 0,
                     f'{Path(page_path).name}: the widget\'s HTML does not end with {END!r}'):
-        return ctx.close()
+        return s.close()
     html = src[i:j + len(END)]
     kb = len(html.encode()) / 1024
     ck.check('size', kb <= MAX_KB, f'the widget adds {kb:.1f} KB to the page, more than {MAX_KB} KB')
@@ -252,7 +248,7 @@ def run_page(browser, page_path, tmp, ck, model=None, cache=None):
         c0 = count(page); page.set_input_files('#medlin-file', str(f))
         try: diffs[f.name] = compare(f, result(page, c0, f.name), None)
         except AssertionError as e: ck.check('files', False, str(e))
-    widgets.first.screenshot(path=str(tmp/'widget.png'))  # kept with --keep: what a reader sees after a file
+    s.screenshot(tmp/'widget.png', locator=widgets.first)  # kept with --keep: what a reader sees after a file
     bad = tmp/'notes.txt'; bad.write_text('not an image')  # a wrong file: a message, and no stale prediction
     c0 = count(page); page.set_input_files('#medlin-file', str(bad))
     try:
@@ -270,7 +266,7 @@ def run_page(browser, page_path, tmp, ck, model=None, cache=None):
     ck.check('offline', len(blocked) == n_load, f'the widget made network requests: {blocked[n_load:][:3]}')
     if n_load: ck.note(f'the page itself asked for {n_load} remote resource(s) at load (blocked): {blocked[0][:60]}')
     ck.check('offline', not errors, f'JavaScript errors on the page: {errors[:2]}')
-    ctx.close()
+    s.close()
     two_widgets(browser, html, tmp, ck)
 
 def two_widgets(browser, html, tmp, ck):
@@ -278,11 +274,8 @@ def two_widgets(browser, html, tmp, ck):
     p = tmp/'two-widgets.html'
     p.write_text(f'<!doctype html><html lang="en"><meta charset="utf-8"><title>two</title><body>{html}\n{html}</body>'
                  '</html>', encoding='utf-8')
-    ctx = browser.new_context(); reqs, errors = [], []
-    ctx.route('**/*', lambda r: r.continue_() if r.request.url == p.as_uri() else (reqs.append(r.request.url),
-                                                                                      r.abort()))
-    page = ctx.new_page(); page.on('pageerror', lambda e: errors.append(str(e)))
-    page.goto(p.as_uri(), wait_until='load')
+    s = browser.session(timeout_ms=10000); errors = s.page_errors
+    page = s.open(p)
     ids = page.evaluate("() => [...document.querySelectorAll('[id]')].map(e => e.id)")
     ck.check('ids', len(ids) == len(set(ids)) and 'medlin-file' in ids and 'medlin-result' in ids,
              f'two widgets on one page: ids not unique or stable: {ids}')
@@ -294,15 +287,10 @@ def two_widgets(browser, html, tmp, ck):
         first = page.evaluate("() => document.getElementById('medlin-result').dataset.class || null")
         ck.check('ids', first is None, 'pressing a sample in the second widget changed the first widget\'s result')
     except Exception: ck.check('ids', False, 'the second widget on a page shows no result')
+    reqs = [u for u in s.requests if u != p.as_uri()]  # the page holds the widget only: it needs nothing else
     ck.check('offline', not reqs, f'the widget alone made network requests: {reqs[:3]}')
     ck.check('offline', not errors, f'JavaScript errors in the widget: {errors[:2]}')
-    ctx.close()
-
-def launch():
-    from playwright.sync_api import sync_playwright
-    if not Path(CHROME).exists(): raise Fail(f'{CHROME} not found: install chromium (apt-get install -y chromium)')
-    pw = sync_playwright().start()
-    return pw, pw.chromium.launch(executable_path=CHROME, args=ARGS)
+    s.close()
 
 # --- self-test: each check must catch a page broken on purpose -------------------------------------------------------
 BREAKS = [  # (check that must fail, [(text in the page, replacement)], replace every occurrence)
@@ -357,8 +345,7 @@ def main():
         if a.model and not a.model.is_file(): raise Fail(f'--model {a.model} not found')
         with tempfile.TemporaryDirectory(prefix='test-widget-') as t:
             tmp = (a.keep or Path(t)).resolve(); tmp.mkdir(parents=True, exist_ok=True)
-            pw, browser = launch()
-            try:
+            with Browser() as browser:
                 if a.self_test: ok = self_test(a.page, browser, tmp)
                 else:
                     ck = Checker(); run_page(browser, a.page, tmp, ck, a.model)
@@ -366,8 +353,7 @@ def main():
                     for name in CHECKS:
                         for m in ck.fails.get(name, []): print(f'FAIL [{name}] {m}')
                     ok = not ck.fails
-            finally: browser.close(); pw.stop()
-    except Fail as e: print(f'test_widget: error: {e}', file=sys.stderr); return 2
+    except (Fail, BrowserError) as e: print(f'test_widget: error: {e}', file=sys.stderr); return 2
     print(f'{"passed" if ok else "FAILED"} in {time.time() - t0:.1f}s')
     return 0 if ok else 1
 
