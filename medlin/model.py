@@ -15,13 +15,14 @@ from torch import nn, Tensor
 # %% ../nbs/01_model.ipynb #7d6d2485
 def init_params(n_in:int=4096, # inputs: pixels per image
                 n_out:int=6, # outputs: one logit per class
-                zeros:bool=True, # all zeros (our default), else small random weights
-                generator:torch.Generator|None=None, # random source if not `zeros`
+                zeros:bool=True, # all zeros (our default), else random
+                generator:torch.Generator|None=None, # for a random start
                 dtype:torch.dtype=torch.float32, # or `torch.float64`
                )->tuple[Tensor,Tensor]: # `w` [n_out, n_in], `b` [n_out]
-    "Weights and bias of a linear layer: zeros, or random with std `1/sqrt(n_in)`."
-    w = (torch.zeros(n_out, n_in, dtype=dtype) if zeros
-         else torch.randn(n_out, n_in, generator=generator, dtype=dtype) / n_in**0.5)
+    "Weights and bias of a linear layer: zeros, or random, std `1/sqrt(n_in)`"
+    if zeros: w = torch.zeros(n_out, n_in, dtype=dtype)
+    else: w = torch.randn(n_out, n_in, generator=generator,
+                          dtype=dtype) / n_in**0.5
     return w, torch.zeros(n_out, dtype=dtype)
 
 def linear(x:Tensor, # inputs [n, n_in]
@@ -40,7 +41,7 @@ def logsumexp(x:Tensor # logits [..., n_classes]
 
 def log_softmax(x:Tensor # logits [..., n_classes]
                )->Tensor: # log-probabilities, same shape
-    "Stable log-softmax over the last dim: `x - logsumexp(x)`, max subtracted first."
+    "Stable log-softmax over the last dim: `x - logsumexp(x)`, max first."
     x = x - x.max(-1, keepdim=True).values
     return x - x.exp().sum(-1, keepdim=True).log()
 
@@ -49,16 +50,18 @@ def softmax(x:Tensor # logits [..., n_classes]
     "Stable softmax over the last dim: `exp(log_softmax(x))`."
     return log_softmax(x).exp()
 
-# %% ../nbs/01_model.ipynb #0807cec5
+# %% ../nbs/01_model.ipynb #e1b0c018
 def _check_targets(z:Tensor, y:Tensor):
     "Raise, as PyTorch does, unless `y` is one class index per row of `z`."
     n, c = len(z), z.shape[-1]
     if len(y) != n: raise ValueError(
-        f"Expected input batch_size ({n}) to match target batch_size ({len(y)}).")
+        f"Expected input batch_size ({n}) to match target batch_size "
+        f"({len(y)}).")
     lo, hi = (int(v) for v in y.aminmax()) if len(y) else (0, 0)
-    if lo < 0 or hi >= c:
-        raise IndexError(f"Target {lo if lo < 0 else hi} is out of bounds for {c} classes.")
+    if lo < 0 or hi >= c: raise IndexError(
+        f"Target {lo if lo < 0 else hi} is out of bounds for {c} classes.")
 
+# %% ../nbs/01_model.ipynb #0807cec5
 def nll(logp:Tensor, # log-probabilities [n, n_classes]
         y:Tensor, # targets [n], integers in [0, n_classes)
        )->Tensor: # mean negative log-likelihood, 0-d
@@ -98,7 +101,7 @@ def loss_and_grads(xb:Tensor, # inputs [n, n_in]
 
 # %% ../nbs/01_model.ipynb #195587c8
 class SoftmaxRegression(nn.Module):
-    "A linear layer on flattened images, zero at the start, named as `nn.Linear`."
+    "A linear layer on flattened images, zero at first, named as `nn.Linear`"
     def __init__(self,
                  n_in:int=4096, # inputs: pixels per image
                  n_out:int=6, # outputs: one logit per class
@@ -108,6 +111,6 @@ class SoftmaxRegression(nn.Module):
         self.weight, self.bias = nn.Parameter(w), nn.Parameter(b)
 
     def forward(self, x:Tensor # images [n, n_in]
-               )->Tensor: # logits [n, n_out]; `softmax` makes them probabilities
+               )->Tensor: # logits [n, n_out]
         "The logits: `linear(x, weight, bias)`."
         return linear(x, self.weight, self.bias)
