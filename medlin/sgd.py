@@ -1,4 +1,4 @@
-"""Gradient descent on a parabola, mini-batches, `zero_grad`, and an SGD optimizer with momentum and weight decay that matches `torch.optim.SGD` step for step.
+"""Gradient descent on a parabola you can steer, mini-batches, `zero_grad`, and an SGD optimizer with momentum and weight decay that matches `torch.optim.SGD` step for step.
 
 Docs: https://medlin-dev.github.io/medlin/sgd.html.md"""
 
@@ -13,14 +13,15 @@ import torch
 
 # %% ../nbs/02_sgd.ipynb #ccbbe820
 class SGD:
-    "SGD with momentum and weight decay, as `torch.optim.SGD` (without Nesterov)."
+    "SGD with momentum and weight decay, as in `torch.optim.SGD`."
     def __init__(self,
-                 params, # tensors to optimise; each is updated from its `.grad`
+                 params, # tensors to optimise, each updated from its `.grad`
                  lr:float, # learning rate
-                 mom:float=0., # momentum: how much of the previous step to keep
+                 mom:float=0., # momentum: how much of the last step to keep
                  wd:float=0., # weight decay: adds `wd * p` to each gradient
                 ):
-        self.params, self.lr, self.mom, self.wd = _check_sgd(params, lr, mom, wd), lr, mom, wd
+        self.params = _check_sgd(params, lr, mom, wd)
+        self.lr, self.mom, self.wd = lr, mom, wd
         self.bufs = [None] * len(self.params)  # momentum buffers (first step)
     @torch.no_grad()
     def step(self):
@@ -57,9 +58,9 @@ class DivergedError(Exception):
     "Training diverged: the loss became `inf` or `nan`."
 
 def check_finite(loss, # the loss: a 0-d tensor or a float
-                 lr:float|None=None, # the learning rate, to name in the message
+                 lr:float|None=None, # the learning rate, named in the message
                 ):
-    "Raise `DivergedError` if `loss` is `inf` or `nan`; else return it unchanged."
+    "Raise `DivergedError` if `loss` is `inf` or `nan`, else return it."
     l = loss.item() if isinstance(loss, torch.Tensor) else float(loss)
     if math.isfinite(l): return loss
     at = '' if lr is None else f' at lr={lr:g}'
