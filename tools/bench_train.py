@@ -1,6 +1,7 @@
 """Benchmark training: 15 epochs at bs 64 of the original post's loop, idiomatic PyTorch, medlin's `fit` and its floor.
 
     python tools/bench_train.py [--data ZIP_OR_FOLDER] [--threads N] [--repeat R] [--epochs E] [--only-main]
+                                [--before DIR]
 
 (a) the original post's loop: `[4096, 10]` weights, autograd, its broken softmax, no reshuffling;
 (b) idiomatic PyTorch: `nn.Linear`, `F.cross_entropy`, `optim.SGD`, reshuffled mini-batches sliced from tensors;
@@ -9,9 +10,13 @@
 (f) the floor: `fit`'s math in a minimal loop, with the same buffers and operations, but no checks, no
     optimizer object, no history: what `fit` is measured against (target: `fit` within 1.15x of it).
 Then the whole main job warm (`medlin-train` in this process: load from the cache, train, evaluate, save), and the
-same as a new process. Each variant runs `--repeat` times, interleaved; the fastest run counts. Other processes
-on a shared machine slow everything: compare the ratios, and check the load printed before and after."""
-import argparse, io, math, os, resource, subprocess, sys, tempfile, time
+same as a new process, whose epochs (from its `--metrics` file) are compared with `fit`'s on tensors in memory.
+`--before DIR` also runs the new process with `DIR` (a folder holding an earlier `medlin` package, e.g. from
+`git archive COMMIT medlin | tar -x -C DIR`) first on `PYTHONPATH`, interleaved with the current one: the
+before and after of a change, in one run. Each variant runs `--repeat` times, interleaved; the fastest run
+counts. Other processes on a shared machine slow everything: compare the ratios, and check the load printed
+before and after."""
+import argparse, io, json, math, os, resource, statistics, subprocess, sys, tempfile, time
 from contextlib import redirect_stdout
 from pathlib import Path
 import torch, torch.nn as nn, torch.nn.functional as F
@@ -85,6 +90,13 @@ def cpu_children():
     "CPU seconds (user + system) of this process's finished children"
     ru = resource.getrusage(resource.RUSAGE_CHILDREN); return ru.ru_utime + ru.ru_stime
 
+EPOCHS = {}  # label: the median epoch time of each run
+
+def fit_epochs(hist, label='(c) medlin fit'):
+    "The last epoch's validation accuracy; the median epoch time kept in `EPOCHS[label]`"
+    EPOCHS.setdefault(label, []).append(statistics.median(r['time'] for r in hist))
+    return hist[-1]['valid_accuracy']
+
 def load_avg(): return ' '.join(Path('/proc/loadavg').read_text().split()[:3]) if Path('/proc/loadavg').exists() else '?'
 
 def main():
@@ -94,6 +106,7 @@ def main():
     p.add_argument('--repeat', type=int, default=3, help='runs of each variant; the fastest counts')
     p.add_argument('--epochs', type=int, default=15)
     p.add_argument('--only-main', action='store_true', help="only (a), (c), (f) and the main job, not (b) or fit's variants")
+    p.add_argument('--before', help='a folder holding an earlier medlin package: its main job too, interleaved')
     a = p.parse_args()
     if a.data: os.environ['MEDLIN_DATA'] = a.data
     n_threads = set_threads(a.threads)
@@ -103,7 +116,7 @@ def main():
     variants = {
         '(a) original post': lambda: acc(post_fit(x_train, y_train, a.epochs)(x_valid).detach()),
         '(b) idiomatic PyTorch': lambda: acc(idiomatic_fit(x_train, y_train, a.epochs)(x_valid).detach()),
-        '(c) medlin fit': lambda: fit(x8_train, y_train, x8_valid, y_valid, a.epochs, progress=False)[1][-1]['valid_accuracy'],
+        '(c) medlin fit': lambda: fit_epochs(fit(x8_train, y_train, x8_valid, y_valid, a.epochs, progress=False)[1]),
         '(f) floor: minimal loop': lambda: floor_fit(x8_train, y_train, x8_valid, y_valid, a.epochs),
         '(c) medlin fit, grad=hand': lambda: fit(x8_train, y_train, x8_valid, y_valid, a.epochs, grad='hand',
                                                 progress=False)[1][-1]['valid_accuracy'],
@@ -118,34 +131,48 @@ def main():
             print(f'  run {r+1}: {k:<26} {times[k][-1]:6.2f} s, CPU {cpus[k][-1]:6.2f} s', flush=True)
     with tempfile.TemporaryDirectory() as d:
         job = dict(model=f'{d}/m.pt', epochs=a.epochs, threads=n_threads)
-        t_job, t_proc, c_job, c_proc = [], [], [], []
+        t_job, c_job, t_proc, c_proc = [], [], {}, {}
+        procs = {'now': {}} | ({'before': {'PYTHONPATH': str(Path(a.before).resolve())}} if a.before else {})
         for r in range(a.repeat):
             with redirect_stdout(io.StringIO()):
                 t0, c0 = time.perf_counter(), time.process_time(); medlin_train(**job)
                 t_job.append(time.perf_counter() - t0); c_job.append(time.process_time() - c0)
-            t0, c0 = time.perf_counter(), cpu_children()  # a new process, default settings
-            subprocess.run(['medlin-train', '--model', f'{d}/m.pt', '--epochs', str(a.epochs)], check=True,
-                           capture_output=True, env={**os.environ, 'MEDLIN_THREADS': str(n_threads)})
-            t_proc.append(time.perf_counter() - t0); c_proc.append(cpu_children() - c0)
-            print(f'  run {r+1}: main job in process {t_job[-1]:6.2f} s, as a new process {t_proc[-1]:6.2f} s '
-                  f'(CPU {c_job[-1]:.2f} s, {c_proc[-1]:.2f} s)', flush=True)
+            for name, env in procs.items():
+                t0, c0 = time.perf_counter(), cpu_children()  # a new process, default settings
+                subprocess.run(['medlin-train', '--model', f'{d}/m.pt', '--epochs', str(a.epochs), '--metrics',
+                                f'{d}/m.json'], check=True, capture_output=True,
+                               env={**os.environ, 'MEDLIN_THREADS': str(n_threads), **env})
+                t_proc.setdefault(name, []).append(time.perf_counter() - t0)
+                c_proc.setdefault(name, []).append(cpu_children() - c0)
+                fit_epochs(json.loads(Path(f'{d}/m.json').read_text())['history'], f'medlin-train ({name})')
+            print(f'  run {r+1}: main job in process {t_job[-1]:6.2f} s, as a new process ' +
+                  ', '.join(f'{k} {t_proc[k][-1]:6.2f} s (CPU {c_proc[k][-1]:.2f} s)' for k in procs), flush=True)
     print(f'load average after: {load_avg()}\n')
     best = {k: min(ts) for k, ts in times.items()}
-    c, post, job, proc = best['(c) medlin fit'], best['(a) original post'], min(t_job), min(t_proc)
+    c, post, job, proc = best['(c) medlin fit'], best['(a) original post'], min(t_job), min(t_proc['now'])
     print(f"{a.epochs} epochs at bs 64, fastest of {a.repeat}:")
     for k, t in best.items(): print(f'{k:<26} {t:6.2f} s  (median {sorted(times[k])[len(times[k])//2]:5.2f})  '
                                     f'valid accuracy {accs[k]:.2%}')
-    print(f"{'main job, in process':<26} {job:6.2f} s\n{'main job, new process':<26} {proc:6.2f} s")
+    print(f"{'main job, in process':<26} {job:6.2f} s")
+    for k, ts in t_proc.items(): print(f"{'main job, new process':<22} {k:<6} {min(ts):6.2f} s")
+    print('an epoch (the median of a run\'s, fastest run): ' + ', '.join(f'{k} {min(v):.3f} s' for k, v in EPOCHS.items()))
     cb = {k: min(ts) for k, ts in cpus.items()}
     print(f"CPU seconds (steadier under load), fastest: " + ', '.join(f'{k[:3]} {t:.2f}' for k, t in cb.items()) +
-          f", job {min(c_job):.2f}, new process {min(c_proc):.2f}")
+          f", job {min(c_job):.2f}, new process {min(c_proc['now']):.2f}")
     print(f"  by CPU: fit / floor {cb['(c) medlin fit'] / cb['(f) floor: minimal loop']:.2f}x, "
-          f"original post / medlin-train new process {cb['(a) original post'] / min(c_proc):.2f}x\n\nratios (wall):")
-    ratio = lambda name, r, ok: print(f"  {name:<52} {r:5.2f}x  {ok}")
+          f"original post / medlin-train new process {cb['(a) original post'] / min(c_proc['now']):.2f}x\n\nratios (wall):")
+    ratio = lambda name, r, ok: print(f"  {name:<58} {r:5.2f}x  {ok}")
     f = best['(f) floor: minimal loop'] / c
     ratio('fit / floor (target <= 1.15)', c / best['(f) floor: minimal loop'], 'met' if f >= 1 / 1.15 else 'NOT met')
-    ratio('original post / medlin-train new process (target >= 2, 2.5)', post / proc,
-          'met, stretch met' if post / proc >= 2.5 else 'met' if post / proc >= 2 else 'NOT met')
+    ratio('original post / medlin-train new process (target >= 3.5)', post / proc,
+          'met' if post / proc >= 3.5 else 'NOT met')
+    e = min(EPOCHS['medlin-train (now)']) / min(EPOCHS['(c) medlin fit'])
+    ratio("medlin-train's epoch / fit's on tensors (target <= 1.10)", e, 'met' if e <= 1.10 else 'NOT met')
+    if a.before:
+        ratio('original post / medlin-train new process, before', post / min(t_proc['before']), '')
+        ratio('medlin-train new process: before / now', min(t_proc['before']) / proc, '')
+        ratio("medlin-train's epoch before / fit's on tensors",
+              min(EPOCHS['medlin-train (before)']) / min(EPOCHS['(c) medlin fit']), '')
     ratio('original post / main job in process', post / job, '')
     for k, t in best.items():
         if k != '(c) medlin fit': ratio(f'{k} / fit', t / c, '')
