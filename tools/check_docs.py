@@ -15,9 +15,18 @@ shows Python internals (`<function `,
 a memory address `0x...`, `__main__.`); or if an output, stored or rendered, holds an absolute path of this machine.
 
 The page is laid out like Quarto's reading column at 1280 px: this site's layout (cosmo, floating sidebar, toc on the
-right) is Quarto's "floating wide" grid, whose body column is 1280 - 15 (scrollbar) - 6 x 1.5em (16.8 px: styles.css'
-body font) - 250 (sidebar) - 250 (toc margin) = 664 px, with Quarto's fonts and this site's styles.css sizes. Each page
-is kept as `_out/docs/<stem>.html` (self-contained: images embedded) beside its full-page screenshot `<stem>.png`.
+right) is Quarto's "floating wide" grid, whose reading column Quarto 1.7 draws 657 px wide in a 1280 px window (as
+measured in its rendered pages; the grid's arithmetic, 1280 - 15 scrollbar - 6 x 1.5em gutters - 250 sidebar - 250 toc,
+gives 664, which let 665 px lines through), with Quarto's fonts and this site's styles.css sizes. Each page is kept as
+`_out/docs/<stem>.html` (self-contained: images embedded) beside its full-page screenshot `<stem>.png`.
+
+Quarto's page makes no request to another host: formulas are MathML, as pandoc writes them with the site's
+`html-math-method: mathml` (each page's Markdown goes through pandoc, from pypandoc_binary; a formula pandoc leaves as
+TeX fails the page, kind `math`, and the rendered page shows the MathML); a page fails (`thirdparty`) if Chromium sees
+it ask another host for anything (it is opened offline through tools/browser.py), or if its front matter or the site's
+_quarto.yml would load from another host (a CDN math method, an include or css with a remote URL, a theme that imports
+Google Fonts); `script`: a JavaScript error or console error on the page; `imports`: a cell that makes nbdev-docs warn
+"Found cells containing imports and other code" (found with nbdev's own test, `nbdev.processors._do_eval`).
 
     python tools/check_docs.py                # nbs/*.ipynb; screenshots in _out/docs/
     python tools/check_docs.py 01_model.ipynb # only some notebooks
@@ -33,8 +42,8 @@ from urllib.parse import unquote
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT/'tools'/'fixtures'
 KINDS = {'error', 'title', 'image', 'directive', 'frontmatter', 'overflow', 'internals', 'path', 'anchor', 'latex',
-         'thirdparty'}  # self-test must see each
-WIDTH, COLUMN = 1280, 664  # window, and Quarto's body column in it (see the docstring)
+         'thirdparty', 'math', 'imports', 'script'}  # self-test must see each
+WIDTH, COLUMN = 1280, 657  # window, and Quarto's reading column in it (see the docstring)
 # Quarto's reading column and the fonts this site gives it (Quarto's cosmo theme + nbs/styles.css): code wraps
 # (`code-overflow: wrap` in _quarto.yml), outputs don't.
 QUARTO_CSS = f"""<style id="medlin-quarto-column">
@@ -91,7 +100,7 @@ def stage(nbs, tmp):
     "Copy the project config and the notebooks folder `nbs` into `tmp`, so nbdev reads and writes (`_proc/`) there"
     # nbdev's worker processes must import this checkout's library, as under nbdev-test (it puts the root on sys.path)
     os.environ['PYTHONPATH'] = os.pathsep.join(dict.fromkeys(filter(None, [str(ROOT), os.environ.get('PYTHONPATH')])))
-    # ... and need not repeat, per notebook, that the conventional hidden setup cell mixes imports and code
+    # ... and need not repeat nbdev's warning about a cell mixing imports and code: mixed_import_problems reports it
     quiet = 'ignore:Found cells containing imports and other code'
     os.environ['PYTHONWARNINGS'] = ','.join(filter(None, [os.environ.get('PYTHONWARNINGS'), quiet]))
     shutil.copy2(ROOT/'pyproject.toml', tmp/'pyproject.toml')
@@ -153,22 +162,85 @@ def prepare(src):
     cfg.TagRemovePreprocessor.update(enabled=True, remove_input_tags={'remove_input'}, remove_all_outputs_tags={'remove_output'})
     return nb, fm, cfg
 
+# --- math: pandoc's MathML, as Quarto writes it with `html-math-method: mathml` ---------------------------------------
+_re_math_out = re.compile(r'<math display="(inline|block)"[^>]*>.*?<annotation encoding="application/x-tex">(.*?)</annotation>'
+                          r'.*?</math>|<span class="math (inline|display)">(.*?)</span>', re.DOTALL)
+
+def markdown_texts(nb):
+    "[(where, Markdown text, setter)] for the Markdown cells and text/markdown outputs of notebook `nb` (as Quarto reads them)"
+    out = []
+    for i, c in enumerate(nb.cells):
+        if c.cell_type == 'markdown': out.append((f'cell {i}', c.source, lambda t, c=c: c.__setitem__('source', t)))
+        for o in c.get('outputs', []) if c.cell_type == 'code' else []:
+            if 'text/markdown' in o.get('data', {}):
+                out.append((f'cell {i} (output)', ''.join(o.data['text/markdown']),
+                            lambda t, o=o: o.data.__setitem__('text/markdown', t)))
+    return out
+
+def mathml(texts):
+    "Pandoc's reading of the formulas in each Markdown text: [[(tex, display, MathML or None if pandoc leaves it as TeX)]]"
+    import pypandoc
+    if not any('$' in t or '\\(' in t or '\\[' in t for t in texts): return [[] for _ in texts]
+    mark = '<!-- medlin-text-{} -->'
+    md = '\n\n'.join(f'{mark.format(i)}\n\n{t}\n' for i, t in enumerate(texts)) + f'\n\n{mark.format(len(texts))}\n'
+    try: out = pypandoc.convert_text(md, 'html', format='markdown', extra_args=['--mathml', '--wrap=none', '--quiet'])
+    except (OSError, RuntimeError) as e: raise Fail(f'pandoc failed: {_clip(str(e), 300)} (pip install pypandoc_binary)') from None
+    res = []
+    for i in range(len(texts)):
+        a, b = out.find(mark.format(i)), out.find(mark.format(i + 1))
+        part = out[a:b] if a >= 0 and b >= 0 else ''
+        res.append([(html.unescape(m[2]), m[1] == 'block', m[0]) if m[1] else
+                    (_strip_delims(html.unescape(m[4])), m[3] == 'display', None) for m in _re_math_out.finditer(part)])
+    return res
+
+def _strip_delims(t):
+    for a, b in (('$$', '$$'), ('\\[', '\\]'), ('$', '$'), ('\\(', '\\)')):
+        if t.startswith(a) and t.endswith(b) and len(t) >= len(a) + len(b): return t[len(a):len(t)-len(b)]
+    return t
+
+def math_problems(texts, where):
+    "[(kind, message)] for each formula pandoc leaves as TeX: Quarto's page would show it as raw TeX"
+    return [('math', f'{w}: pandoc cannot write this formula as MathML, so the page shows raw TeX: '
+             f'{"$$" if disp else "$"}{_clip(tex, 120)}{"$$" if disp else "$"}')
+            for w, fs in zip(where, texts) for tex, disp, ml in fs if ml is None]
+
+def put_mathml(text, formulas, store):
+    "`text` with each formula pandoc converted replaced by a placeholder word for its MathML, kept in `store`, in order"
+    pos, out = 0, []
+    for tex, disp, ml in formulas:
+        d = re.escape('$$') if disp else r'(?<![$\\])\$'
+        m = re.compile(d + r'\s*' + re.escape(tex.strip()) + r'\s*' + (re.escape('$$') if disp else r'\$(?!\$)')).search(text, pos)
+        if not m or ml is None: continue
+        out += [text[pos:m.start()], f'medlinmathml{len(store):05d}x']; store.append(ml); pos = m.end()
+    return ''.join(out) + text[pos:]
+
+# nbconvert's lab template, less what it loads from CDNs (require.js, MathJax): the page holds what Quarto's would
+TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
+{%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}"""
+
 def render(src, dst):
     "Render processed notebook `src` to HTML file `dst` with nbconvert, with a title block from the front matter"
     import nbformat
+    from jinja2 import DictLoader
     from nbconvert import HTMLExporter
     from nbconvert.filters import markdown2html
     nb, fm, cfg = prepare(src)
+    texts = markdown_texts(nb)
+    formulas, store = mathml([t for _, t, _ in texts]), []
+    for (_, t, put), fs in zip(texts, formulas): put(put_mathml(t, fs, store))
     title = str(fm.get('title') or '').strip()
     if title:  # the title block Quarto makes from the front matter
         desc = fm.get('description')
         nb.cells.insert(0, nbformat.v4.new_markdown_cell(f'<h1 class="title">{html.escape(title)}</h1>' +
                         (f'\n<div class="description">{markdown2html(str(desc))}</div>' if desc else '')))
     cfg.HTMLExporter.update(exclude_input_prompt=True, exclude_output_prompt=True, embed_images=True)
-    body, _ = HTMLExporter(config=cfg).from_notebook_node(nb, resources={'metadata': {'name': title, 'path': str(src.parent)}})
+    ex = HTMLExporter(config=cfg, extra_loaders=[DictLoader({'medlin-page.html.j2': TEMPLATE})], template_file='medlin-page.html.j2')
+    body, _ = ex.from_notebook_node(nb, resources={'metadata': {'name': title, 'path': str(src.parent)}})
+    body = re.sub(r'medlinmathml(\d{5})x', lambda m: store[int(m[1])], body)  # MathML after Markdown (mistune mangles it)
     dst.write_text(body.replace('</head>', QUARTO_CSS + '\n</head>', 1).replace('</body>', PROBE + '\n</body>', 1),
                    encoding='utf-8')
-    return title
+    return title, math_problems(formulas, [w for w, _, _ in texts])
 
 # --- 3. headless Chromium (tools/browser.py) ---------------------------------------------------------------------
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -176,11 +248,13 @@ from browser import Browser, BrowserError
 
 def load(browser, page, shot):
     "Open `page` in a fresh offline session at WIDTH x 900; save a full-page screenshot to `shot`; return (DOM after load, session)"
+    # offline: a request to another host is blocked and recorded (browser_problems reports it)
     s = browser.session(viewport=(WIDTH, 900), timeout_ms=120000)
     try:
         p = s.open(page)
         try: p.wait_for_selector('body[data-loaded="1"]', state='attached', timeout=10000)
         except Exception: pass  # check_dom reports a page that did not finish loading
+        p.wait_for_timeout(100)  # late requests and errors from scripts run at load
         dom = p.content()
         s.screenshot(shot)
         return dom, s
@@ -261,6 +335,89 @@ def thirdparty_problems(path):
                               'or as a file'))
     return probs
 
+# --- requests to other hosts: the site's and the page's configuration, and what the page asked for ------------------
+_re_remote = re.compile(r'''(?:\b(?:src|href)\s*=\s*["']?|@import\s+(?:url\(\s*)?["']?|\burl\(\s*["']?)((?:https?:)?//[^"'\s>)]+)''', re.I)
+LOCAL_MATH = ('mathml', 'plain')  # what pandoc writes without a script; mathjax, katex, webtex... load from a CDN
+FONT_THEMES = {'cosmo'}  # Quarto's bootswatch themes checked to @import Google Fonts unless $web-font-path is false
+
+def _as_list(v): return v if isinstance(v, list) else [] if v is None else [v]
+
+def config_problems(opts, base, where, site=False):
+    "[(kind, message)] for Quarto HTML options `opts` (files relative to `base`) that make a page load from another host"
+    probs, bad = [], lambda msg: probs.append(('thirdparty', f'{where}: {msg}'))
+    m = opts.get('html-math-method')
+    method, url = (m.get('method'), m.get('url')) if isinstance(m, dict) else (m, None)
+    if method is None and site: bad('no html-math-method, so Quarto loads MathJax from a CDN on every page with a formula: '
+                                    'set `html-math-method: mathml` under format: html')
+    elif method is not None and str(method).lower() not in LOCAL_MATH and (url is None or _re_remote.match(f'src="{url}"')):
+        bad(f'html-math-method {method} loads its script from another host ({url or "a CDN"}): use mathml')
+    def text_of(item, key):
+        if isinstance(item, dict): return str(item.get('text') or ((base/item['file']).read_text() if 'file' in item and (base/item['file']).is_file() else ''))
+        return (base/str(item)).read_text() if (base/str(item)).is_file() else str(item)
+    for key in 'include-in-header', 'include-before-body', 'include-after-body', 'css':
+        for item in _as_list(opts.get(key)):
+            for u in _re_remote.findall(text_of(item, key)): bad(f'{key} loads {u} from another host')
+    themes = [str(t) for t in _as_list(opts.get('theme'))]
+    scss = ''.join((base/t).read_text() for t in themes if t.endswith('.scss') and (base/t).is_file())
+    for t in themes:
+        if t in FONT_THEMES and not re.search(r'\$web-font-path\s*:\s*false', scss):
+            bad(f'theme {t} imports its font from fonts.googleapis.com; add a theme file holding '
+                '`/*-- scss:defaults --*/ $web-font-path: false;` (theme: [cosmo, theme.scss])')
+    return probs
+
+def quarto_html_options(cfg):
+    "The options Quarto applies to HTML pages in config or front matter `cfg`: top-level keys, then format: html's"
+    f = cfg.get('format')
+    return {**{k: v for k, v in cfg.items() if k != 'format'}, **(f.get('html') or {} if isinstance(f, dict) else {})}
+
+def page_config_problems(src, nbdir):
+    "[(kind, message)] for front matter of processed notebook `src` that makes its page load from another host"
+    import nbformat
+    return config_problems(quarto_html_options(front_matter(nbformat.read(src, as_version=4))), nbdir, 'front matter')
+
+def site_config_problems(nbs):
+    "[(kind, message)] for the site's _quarto.yml"
+    import yaml
+    f = Path(nbs)/'_quarto.yml'
+    if not f.is_file(): return []
+    return config_problems(quarto_html_options(yaml.safe_load(f.read_text()) or {}), Path(nbs), f.name, site=True)
+
+def browser_problems(seen):
+    "[(kind, message)] for what the page did in Chromium: requests to other hosts, uncaught errors, console errors"
+    probs = [('thirdparty', f'the page asked another host for {u}') for u in dict.fromkeys(seen.remote)]
+    probs += [('script', f'JavaScript error: {_clip(e, 160)}') for e in seen.page_errors]
+    probs += [('script', f'console error: {_clip(e, 160)}') for e in seen.console_errors
+              if not e.startswith('Failed to load resource')]  # images: the image check; other hosts: above
+    return probs
+
+# --- cells nbdev-docs runs in a fresh shell and warns about ----------------------------------------------------------
+def mixed_import_problems(path):
+    "[(kind, message)] for each cell of notebook `path` that makes nbdev warn 'Found cells containing imports and other code'"
+    import warnings
+    try:
+        from nbdev.process import NBProcessor
+        from nbdev.processors import FilterDefaults, exec_show_docs, _do_eval  # _do_eval warns
+        from fastcore.basics import str2bool
+    except ImportError as e: raise Fail(f'nbdev changed: {e}; update mixed_import_problems') from None
+    procs = list(FilterDefaults().procs())
+    procs, found = procs[:procs.index(exec_show_docs)], []  # the cells as exec_show_docs sees them
+    class record:  # exec_show_docs' own conditions, then its test, with the warning caught
+        def __init__(self, nb): self.nb = nb
+        def __call__(self, cell):
+            if not getattr(self.nb, 'has_docs_', False): return
+            if str2bool(getattr(self.nb, 'frontmatter_', {}).get('skip_showdoc', False)): return
+            with warnings.catch_warnings(record=True) as w:
+                warnings.simplefilter('always'); _do_eval(cell)
+            if any('Found cells containing imports and other code' in str(x.message) for x in w):
+                found.append((index.get(cell.get('id'), cell.idx_), cell.source))
+    import nbformat
+    index = {c.get('id'): i for i, c in enumerate(nbformat.read(path, as_version=4).cells)}  # the .ipynb's numbers
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore'); NBProcessor(str(path), procs + [record], rm_directives='quarto').process()
+    first = lambda src: next((l for l in src.splitlines() if not l.startswith('#|')), '')
+    return [('imports', f'cell {i} holds imports and other code, which nbdev-docs runs in a fresh shell (and warns): give '
+             f'its imports a cell of their own: {_clip(first(src), 70)!r}') for i, src in found]
+
 def _clip(s, n=100): s = ' '.join(s.split()); return s if len(s) <= n else s[:n-1] + '…'
 
 def image_bytes(src, page_dir):
@@ -340,13 +497,14 @@ def check_page(nbdir, name, browser, out):
     try:
         src = process(nbdir, name)
         page = src.with_suffix('.html')
-        title = render(src, page)
+        title, math = render(src, page)
         shot, kept = out/Path(name).with_suffix('.png'), out/Path(name).with_suffix('.html')
         shot.unlink(missing_ok=True)
         shutil.copy2(page, kept)  # self-contained: images are embedded; tests open it via file://
-        dom, _ = load(browser, page, shot)
+        dom, seen = load(browser, page, shot)
         nimg, probs = dom.count('<img'), check_dom(dom, page.parent)
-        probs = stored_output_problems(nbdir/name) + latex_problems(src) + thirdparty_problems(src) + probs
+        probs = (stored_output_problems(nbdir/name) + latex_problems(src) + thirdparty_problems(src) + math
+                 + mixed_import_problems(nbdir/name) + page_config_problems(src, nbdir) + browser_problems(seen) + probs)
         if not shot.exists(): raise Fail(f'chromium saved no screenshot of {page.name}', 'browser')
     except Fail as e: probs = [(e.kind, str(e))]
     status = 'FAIL' if probs else 'ok'
@@ -369,7 +527,7 @@ def check_all(nbs, names, browser, out):
 def check_site(nbs):
     "[(kind, message)] for the Posts listing and the navigation: posts with a date and an existing image, no test notebooks"
     import yaml, nbformat
-    nbs, probs = Path(nbs), []
+    nbs, probs = Path(nbs), site_config_problems(nbs)
     if not (nbs/'posts.qmd').is_file(): return probs
     m = _re_fm.match((nbs/'posts.qmd').read_text().strip())
     listing = (yaml.safe_load(m[1]) if m else {}).get('listing') or {}
@@ -414,6 +572,11 @@ def self_test(browser, out):
         print(f'  {"ok" if got == want else "WRONG":5} {n:24} expected {fmt(want)}, got {fmt(got)}')
     if untested := KINDS - {m[1] for n in results if (m := re.match(r'bad_([a-z]+)', n))}:
         ok = False; print(f'  WRONG no fixture for: {", ".join(sorted(untested))}')
+    for d, want in (FIXTURES/'site_bad', 5), (FIXTURES/'site_good', 0):  # the site's _quarto.yml
+        got = site_config_problems(d)
+        for _, m in got: print(f'        {d.name}: {m}')
+        good = len(got) == want and all(k == 'thirdparty' for k, _ in got); ok &= good
+        print(f'  {"ok" if good else "WRONG":5} {d.name + "/_quarto.yml":24} expected {want} thirdparty problem(s), got {len(got)}')
     return ok
 
 def outputs_only(nbs, names):
