@@ -18,8 +18,9 @@ NBS, OUT, SIZE = ROOT/'nbs', ROOT/'nbs'/'images', (600, 400)
 FIGURES = {
     'data':  ('00_data.ipynb', 'def show_grid', 1),                 # sample images, one class per row
     'model': ('01_model.ipynb', 'dw[c]', 2),                        # what the first gradient step adds to each class
-    'sgd':   ('02_sgd.ipynb', 'descend(lr)', 1),                    # gradient descent on the parabola, three rates
-    'train': ('03_train.ipynb', "model.weight.detach()", 2),        # the six learned weight images
+    'sgd':   ('02_sgd.ipynb', "for k in ['plain', 'momentum']", 1), # the mini-batch loss, plain SGD and momentum
+    'train': ('03_train.ipynb', 'label=key', 1),                    # the training and validation loss per epoch
+    'eval':  ('04_eval.ipynb', "cmap='RdBu_r'", 2),                 # the chosen model's six weight images
     'fast':  ('05_fast.ipynb', 'ax.barh(ks', 1),                   # where the time of 15 epochs goes, piece by piece
 }
 
