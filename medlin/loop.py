@@ -40,6 +40,7 @@ class Rows:
         self.x, self.idx = x, torch.as_tensor(idx, device=x.device)
         self.device = torch.device(device or x.device)
         self.shape, self.dtype = torch.Size([len(self.idx), *x.shape[1:]]), x.dtype
+        self._bufs = None  # `floats`' buffers, made at its first call
     def __len__(self): return len(self.idx)
     @property
     def ndim(self): return len(self.shape)
@@ -50,6 +51,14 @@ class Rows:
         return _select(self.x, self.idx[j.to(self.idx.device)], out)
     def __getitem__(self, i:slice)->torch.Tensor: # a slice of the rows, gathered, on `device`
         return _select(self.x, self.idx[i]).to(self.device)
+    def floats(self, i:int, n:int)->torch.Tensor:
+        "Rows `i:i+n` as `to_float` makes them, on `device`, in buffers kept for the next call, which overwrites them"
+        j = self.idx[i:i+n]
+        if self._bufs is None or len(self._bufs[0]) < len(j): self._bufs = (
+            torch.empty(len(j), *self.shape[1:], dtype=self.dtype, device=self.x.device),
+            torch.empty(len(j), *self.shape[1:], device=self.device))
+        xb = _select(self.x, j, self._bufs[0][:len(j)])
+        return to_float(xb, self._bufs[1][:len(j)]).to(self.device)
     def __repr__(self): return f'Rows({len(self)} of {list(self.x.shape)}, {self.dtype}, {self.device})'
 
 # %% ../nbs/03c_loop.ipynb #3d8fb3cb
@@ -169,15 +178,14 @@ def batches(x:torch.Tensor, # inputs `[N, n_in]`, uint8 or float
     "Mini-batches `(xb, yb)` in a fresh random order; `xb` is a buffer that later batches overwrite"
     perm = torch.randperm(len(y), generator=generator).to(x.device)
     y, n = y[perm], min(bs, len(y))  # a batch size beyond N: one batch, no buffer larger than x
-    rows = x if isinstance(x, Rows) else None  # `Rows`: gathered from the tensor they index
+    src, at = (x.x, x.idx[perm.to(x.idx.device)]) if isinstance(x, Rows) else (x, perm)  # rows of `src`
+    if isinstance(src, NpyRows) and src.data is not None: src = src.data  # a file read whole: a tensor
     k = n  # rows gathered at once: a batch, or from a file read as asked, `READ_AHEAD` bytes of batches
-    if rows and isinstance(rows.x, NpyRows) and rows.x.data is None:
-        k = min(len(y), n * max(1, READ_AHEAD // (n * rows.x.row)))
-    raw = torch.empty(k, x.shape[1], dtype=x.dtype, device=rows.x.device if rows else x.device)
+    if isinstance(src, NpyRows): k = min(len(y), n * max(1, READ_AHEAD // (n * src.row)))
+    raw = torch.empty(k, x.shape[1], dtype=x.dtype, device=src.device)
     buf = torch.empty(n, x.shape[1], device=x.device)
     for c in range(0, len(y), k):
-        j = perm[c:c+k]; out = raw[:len(j)]
-        xc = rows.gather(j, out) if rows else torch.index_select(x, 0, j, out=out)
+        j = at[c:c+k]; xc = _select(src, j, raw[:len(j)])
         for i in range(0, len(j), bs):
             xb = xc[i:i+bs]
             yield to_float(xb, buf[:len(xb)], scale).to(x.device), y[c+i:c+i+bs]
@@ -187,7 +195,8 @@ def batches(x:torch.Tensor, # inputs `[N, n_in]`, uint8 or float
 def get_logits(model, x:torch.Tensor, # inputs `[N, n_in]`, uint8 or float, or `Rows` of them
                bs:int=4096)->torch.Tensor: # rows at a time
     "The logits of `model` for every row of `x`"
-    return torch.cat([model(to_float(x[i:i+bs])) for i in range(0, len(x), bs)])
+    fl = x.floats if isinstance(x, Rows) else lambda i, n: to_float(x[i:i+n])  # `Rows`: reused buffers
+    return torch.cat([model(fl(i, bs)) for i in range(0, len(x), bs)])
 
 def evaluate(model, x:torch.Tensor, y:torch.Tensor)->tuple: # inputs (uint8, float or `Rows`), labels
     "`(loss, accuracy)` of `model` on `x`, `y`, as Python floats"
