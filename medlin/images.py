@@ -8,13 +8,16 @@ Docs: https://medlin-dev.github.io/medlin/images.html.md"""
 __all__ = ['FORMATS', 'LUMA', 'image_header', 'to_gray', 'decode_gray', 'read_image']
 
 # %% ../nbs/00c_images.ipynb #e0c024c0
-import io, struct
+import io, struct, warnings
+from contextlib import contextmanager
 from pathlib import Path
 import torch
 from .base import DataError, limit, read_bytes
 
 # %% ../nbs/00c_images.ipynb #ba0e4ee2
 FORMATS = 'JPEG, PNG, GIF, WebP, BMP, TIFF, PGM or PPM'  # what medlin reads
+
+_TIFF = (b'II*\x00', b'MM\x00*', b'II+\x00', b'MM\x00+')  # TIFF and BigTIFF, little- and big-endian
 
 _SOF = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
 
@@ -31,11 +34,21 @@ def _jpeg_header(b):
         i += 2 + n
     raise ValueError('no frame header')
 
-def _pil_open(data):
+@contextmanager
+def _no_guessing(name):
+    "Pillow's warnings while reading `name` (a tag it skipped, a truncated read) as a `DataError` naming it"
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter('always')
+        yield
+    if w: raise DataError(f'{name} is not a readable image ({str(w[0].message).rstrip(".")}); '
+                          'delete it or replace it with a good copy')
+
+def _pil_open(data, name):
     "Pillow's image of `data`, opened lazily; `MEDLIN_MAX_PIXELS`, checked first, stands for Pillow's own limit"
     from PIL import Image
     old, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, None
-    try: return Image.open(io.BytesIO(data))
+    try:
+        with _no_guessing(name): return Image.open(io.BytesIO(data))
     finally: Image.MAX_IMAGE_PIXELS = old
 
 def image_header(data:bytes, # an encoded image
@@ -52,9 +65,10 @@ def image_header(data:bytes, # an encoded image
         w, h = struct.unpack('>II', b[16:24])
         return 'png', w, h, {0: 1, 2: 3, 3: 4, 4: 2, 6: 4}.get(b[25], 4)
     pil = (b[:6] in (b'GIF87a', b'GIF89a') or (b[:4] == b'RIFF' and b[8:12] == b'WEBP')
-           or b[:2] == b'BM' or b[:4] in (b'II*\x00', b'MM\x00*') or b[:1] == b'P' and b[1:2] in b'123456')
+           or b[:2] == b'BM' or b[:4] in _TIFF or b[:1] == b'P' and b[1:2] in b'123456')
     if pil:  # GIF, WebP, BMP, TIFF, PBM/PGM/PPM: Pillow reads the header only
-        try: im = _pil_open(b); w, h = im.size
+        try: im = _pil_open(b, name); w, h = im.size
+        except DataError: raise
         except Exception:
             raise DataError(f'{name} is not a readable image (a damaged header)') from None
         fmt = {'GIF': 'gif', 'WEBP': 'webp', 'BMP': 'bmp', 'TIFF': 'tiff'}.get(im.format, 'pnm')
@@ -96,14 +110,16 @@ def _pil_pixels(data, name):
     "uint8 `[C,H,W]` of a BMP, TIFF or PGM/PPM image by Pillow: first page, upright, 16-bit to 8"
     import numpy as np
     from PIL import ImageOps
-    im = _pil_open(data)
-    im = ImageOps.exif_transpose(im)  # TIFF's orientation tag
+    im = _pil_open(data, name); pgm = im.format == 'PPM'
+    with _no_guessing(name): im.load(); im = ImageOps.exif_transpose(im)  # TIFF's orientation tag
     if im.mode == 'F': raise DataError(f'{name} has floating-point pixels; '
                                        'export it as an 8- or 16-bit image')
-    if im.mode.startswith('I'):  # 16-bit grey (32-bit 'I' holding 16-bit values, for PGM)
+    if im.mode.startswith('I'):  # 16-bit grey: 'I;16...', or 'I' from a PGM (Pillow scales it to 0..65535)
         a = np.asarray(im).astype(np.int64)
-        if a.size and (a.min() < 0 or a.max() > 65535): raise DataError(
-            f'{name} has 32-bit pixels; export it as an 8- or 16-bit image')
+        if a.size and (im.mode == 'I' and not pgm or a.min() < 0 or a.max() > 65535):
+            raise DataError(  # a 32-bit TIFF: 0..255 read as 16-bit values would be black
+                f'{name} has 32-bit integer pixels (here {a.min()}..{a.max()}), whose range '
+                'medlin cannot know; export it as an 8- or 16-bit image')
         return torch.from_numpy(((2 * a + 257) // 514).astype(np.uint8))[None]  # v/257, rounded
     if im.mode not in ('L', 'LA', 'RGB', 'RGBA'):  # palette, 1-bit, CMYK...: to 8-bit first
         im = im.convert('RGBA' if 'A' in im.mode or 'transparency' in im.info else 'RGB')
