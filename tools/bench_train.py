@@ -7,7 +7,7 @@
 (b) idiomatic PyTorch: `nn.Linear`, `F.cross_entropy`, `optim.SGD`, reshuffled mini-batches sliced from tensors;
 (c) medlin's `fit` (uint8 pixels, `fast_loss_and_grads`, validation after every epoch), and the same with
     the model post's `loss_and_grads` and with autograd.
-(f) the floor: `fit`'s math in a minimal loop, with the same buffers and operations, but no checks, no
+(d) the floor: `fit`'s math in a minimal loop, with the same buffers and operations, but no checks, no
     optimizer object, no history: what `fit` is measured against (target: `fit` within 1.15x of it).
 Then the whole main job warm (`medlin-train` in this process: load from the cache, train, evaluate, save), and the
 same as a new process, whose epochs (from its `--metrics` file) are compared with `fit`'s on tensors in memory.
@@ -58,7 +58,7 @@ def idiomatic_fit(x_train, y_train, epochs=15, bs=64, lr=0.1):
     return model
 
 def floor_fit(x8_train, y_train, x8_valid, y_valid, epochs=15, bs=64, lr=0.1, seed=0):
-    """(f) The floor: `fit`'s math (uint8 gathered into a buffer, 1/255 folded into the products as
+    """(d) The floor: `fit`'s math (uint8 gathered into a buffer, 1/255 folded into the products as
     `fast_loss_and_grads(..., scale=1/255)` does, cosine lr,
     validation every epoch) in a minimal loop"""
     n_in, n_out = x8_train.shape[1], int(y_train.max()) + 1
@@ -105,7 +105,7 @@ def main():
     p.add_argument('--threads', type=int, default=1, help='torch threads (default: 1, as medlin-train)')
     p.add_argument('--repeat', type=int, default=3, help='runs of each variant; the fastest counts')
     p.add_argument('--epochs', type=int, default=15)
-    p.add_argument('--only-main', action='store_true', help="only (a), (c), (f) and the main job, not (b) or fit's variants")
+    p.add_argument('--only-main', action='store_true', help="only (a), (c), (d) and the main job, not (b) or fit's variants")
     p.add_argument('--before', help='a folder holding an earlier medlin package: its main job too, interleaved')
     a = p.parse_args()
     if a.data: os.environ['MEDLIN_DATA'] = a.data
@@ -117,12 +117,12 @@ def main():
         '(a) original post': lambda: acc(post_fit(x_train, y_train, a.epochs)(x_valid).detach()),
         '(b) idiomatic PyTorch': lambda: acc(idiomatic_fit(x_train, y_train, a.epochs)(x_valid).detach()),
         '(c) medlin fit': lambda: fit_epochs(fit(x8_train, y_train, x8_valid, y_valid, a.epochs, progress=False)[1]),
-        '(f) floor: minimal loop': lambda: floor_fit(x8_train, y_train, x8_valid, y_valid, a.epochs),
+        '(d) floor: minimal loop': lambda: floor_fit(x8_train, y_train, x8_valid, y_valid, a.epochs),
         '(c) medlin fit, grad=hand': lambda: fit(x8_train, y_train, x8_valid, y_valid, a.epochs, grad='hand',
                                                 progress=False)[1][-1]['valid_accuracy'],
         '(c) medlin fit, autograd': lambda: fit(x8_train, y_train, x8_valid, y_valid, a.epochs, grad='autograd',
                                                progress=False)[1][-1]['valid_accuracy']}
-    if a.only_main: variants = {k: f for k, f in variants.items() if k[:3] in ('(a)', '(f)') or k == '(c) medlin fit'}
+    if a.only_main: variants = {k: f for k, f in variants.items() if k[:3] in ('(a)', '(d)') or k == '(c) medlin fit'}
     times, cpus, accs = {k: [] for k in variants}, {k: [] for k in variants}, {}
     for r in range(a.repeat):
         for k, f in variants.items():
@@ -159,11 +159,11 @@ def main():
     cb = {k: min(ts) for k, ts in cpus.items()}
     print(f"CPU seconds (steadier under load), fastest: " + ', '.join(f'{k[:3]} {t:.2f}' for k, t in cb.items()) +
           f", job {min(c_job):.2f}, new process {min(c_proc['now']):.2f}")
-    print(f"  by CPU: fit / floor {cb['(c) medlin fit'] / cb['(f) floor: minimal loop']:.2f}x, "
+    print(f"  by CPU: fit / floor {cb['(c) medlin fit'] / cb['(d) floor: minimal loop']:.2f}x, "
           f"original post / medlin-train new process {cb['(a) original post'] / min(c_proc['now']):.2f}x\n\nratios (wall):")
     ratio = lambda name, r, ok: print(f"  {name:<58} {r:5.2f}x  {ok}")
-    f = best['(f) floor: minimal loop'] / c
-    ratio('fit / floor (target <= 1.15)', c / best['(f) floor: minimal loop'], 'met' if f >= 1 / 1.15 else 'NOT met')
+    f = best['(d) floor: minimal loop'] / c
+    ratio('fit / floor (target <= 1.15)', c / best['(d) floor: minimal loop'], 'met' if f >= 1 / 1.15 else 'NOT met')
     ratio('original post / medlin-train new process (target >= 3.5)', post / proc,
           'met' if post / proc >= 3.5 else 'NOT met')
     e = min(EPOCHS['medlin-train (now)']) / min(EPOCHS['(c) medlin fit'])
@@ -178,6 +178,6 @@ def main():
         if k != '(c) medlin fit': ratio(f'{k} / fit', t / c, '')
     ok = accs['(c) medlin fit'] >= 0.993 - 5e-5
     print(f"  fit's accuracy at the defaults {accs['(c) medlin fit']:.2%} (99.3%: {'met' if ok else 'NOT met'}); "
-          f"floor {accs['(f) floor: minimal loop']:.2%}")
+          f"floor {accs['(d) floor: minimal loop']:.2%}")
 
 if __name__ == '__main__': main()
