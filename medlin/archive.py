@@ -43,7 +43,7 @@ def _safe_name(where, name):
 class Folder:
     "The files in a folder, at any depth, links followed safely (each real folder once), by `show_name`"
     def __init__(self, path:Path):
-        self.path, self.files, self.real, seen = Path(path), [], {}, set()
+        self.path, self.files, self.dirs, self.real, seen = Path(path), [], [], {}, set()
         for d, subs, files in os.walk(self.path, followlinks=True):
             st = os.stat(d)
             if (st.st_dev, st.st_ino) in seen:  # a link loop, or a folder seen already
@@ -51,6 +51,7 @@ class Folder:
             seen.add((st.st_dev, st.st_ino))
             subs.sort()
             rel = Path(d).relative_to(self.path).as_posix()
+            if rel != '.': self.dirs.append(show_name(rel))  # an empty class folder is news too
             for f in (f if rel == '.' else f'{rel}/{f}' for f in files):
                 if (s := show_name(f)) != f: self.real[s] = f  # not UTF-8: known by its bytes
                 self.files.append(s)
@@ -70,10 +71,11 @@ class Zip:
         self.path = Path(path)
         with damaged(path): self.z = zipfile.ZipFile(path)
         self.infos, others, total, packed, size = {}, [], 0, 0, self.path.stat().st_size
+        self.dirs = []
         for i in self.z.infolist():
             name = _safe_name(self.path, i.filename)
             if stat.S_ISLNK(i.external_attr >> 16): raise _unsafe(self.path, i.filename, 'a link')
-            if i.is_dir(): continue
+            if i.is_dir(): self.dirs.append(name); continue
             if not is_image(name): others.append(name); continue  # listed, never read
             if i.flag_bits & 1:
                 raise DataError(f'{self.path}: {name} is encrypted; decrypt the archive first')
@@ -146,7 +148,7 @@ _PACKED = (b'\x1f\x8b', b'BZh', b'\xfd7zXZ\x00')  # how gzip, bzip2 and xz files
 class Tar:
     "The image entries of a tar file, plain or compressed, read in one bounded pass (CRCs checked)"
     def __init__(self, path:Path):
-        self.path, self.files = Path(path), []
+        self.path, self.files, self.dirs = Path(path), [], []
         with open(path, 'rb') as f: self.packed = f.read(6).startswith(_PACKED)
         self.size = self.path.stat().st_size
         self._scan(keep=False)
@@ -171,7 +173,9 @@ class Tar:
                     raise DataError(f'{self.path}: {name} is larger than MEDLIN_MAX_BYTES')
                 # before it is decompressed
                 self._check(t.offset, raw); self._check(t.offset, raw, m.size)
-                if not m.isfile(): continue
+                if not m.isfile():
+                    if not keep: self.dirs.append(name)
+                    continue
                 if not is_image(name):  # listed, never read
                     if not keep: self.files.append(name)
                     continue
@@ -219,8 +223,8 @@ def open_source(path:Path # a folder, or a .zip, .tar, .tar.gz, .tgz, .tar.bz2 o
                     'a tar.gz, or a folder holding one folder per class')
 
 # %% ../nbs/00d_archive.ipynb #d512abd5
-def _unread(names, root, classes, where):
-    "Refuse a class folder with no image medlin reads; name every other file under `root` not read"
+def _unread(names, root, classes, where, dirs=()):
+    "Refuse a class folder with no image medlin reads, or none at all; name every other file under `root` not read"
     pre = root + '/' if root else ''
     under = [n[len(pre):] for n in names
              if n.startswith(pre) and '/.' not in '/' + n and '/__' not in '/' + n]
@@ -235,6 +239,16 @@ def _unread(names, root, classes, where):
             f'hold{"s" * (len(lost) == 1)} no image medlin reads ({n:,} file{"s" * (n > 1)}, such as '
             f'{show_name(lost[k][0])}); convert {"them" if n > 1 else "it"} to {FORMATS}, '
             f'or move the folder out of {root or "the top"}')
+    empty = {}  # folders beside the classes with no file, or only hidden ones: classes left empty
+    for n in [*names, *(d + '/' for d in dirs)]:
+        if not n.startswith(pre) or '/' not in n[len(pre):]: continue
+        k, rest = n[len(pre):].split('/', 1)
+        if k not in classes and not k.startswith(('.', '__')): empty.setdefault(k, []).append(rest)
+    if empty:
+        k = sorted(empty)[0]; hidden = sorted(f for f in empty[k] if f and not f.endswith('/'))
+        raise DataError(f'{where}: the class folder {show_name(k)} ' + (
+            f'holds only hidden files (such as {show_name(hidden[0])})' if hidden else 'is empty')
+            + '; put its images in it, or remove it')
     if skipped:
         n, more = len(skipped), len(skipped) - 10
         print(f'medlin: {where}: skipped {n:,} file{"s" * (n > 1)} that {"are" if n > 1 else "is"} not '
@@ -243,7 +257,8 @@ def _unread(names, root, classes, where):
               file=sys.stderr)
 
 def find_class_root(names:list, # file paths relative to the top of an archive or folder
-                    where:str='the data' # the source, for messages
+                    where:str='the data', # the source, for messages
+                    dirs:list=() # its folders, so that an empty class folder is seen too
                    )->tuple:
     "`(prefix, classes)`: the folder in `names` whose sub-folders are the classes (as ImageFolder)"
     parts = [tuple(n.split('/')) for n in names if is_image(n)]
@@ -267,5 +282,5 @@ def find_class_root(names:list, # file paths relative to the top of an archive o
         if len(splits) >= 2: raise DataError(
             f'{where} holds several datasets at {here}: ' + ', '.join(splits)
             + '; point --data at one of them')
-        _unread(names, '/'.join(pre), kids, where)
+        _unread(names, '/'.join(pre), kids, where, dirs)
         return '/'.join(pre), sorted(kids)

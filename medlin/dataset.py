@@ -9,7 +9,7 @@ __all__ = ['URL', 'MEDNIST_CLASSES', 'MEDNIST_MANIFEST', 'read_source', 'Images'
            'fake_dataset']
 
 # %% ../nbs/00f_dataset.ipynb #bcf16708
-import os, shutil, hashlib
+import os, shutil, hashlib, itertools
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np, torch
@@ -18,8 +18,8 @@ from .base import (DataError, LIMITS, limit, Progress, set_threads, exit_on_erro
                          run_command)
 from .fetch import download, is_download
 from .archive import check_source, open_source, find_class_root, is_image
-from .images import decode_gray, read_image
-from .cache import cache_dir, show_path, entry_path, signature, entry_ok, build_entry
+from .images import decode_gray, read_image, image_header, _no_memory
+from .cache import cache_dir, show_path, entry_path, signature, entry_ok, build_entry, remove_leftovers
 from .cache import show_cache, clear_cache
 
 # %% ../nbs/00f_dataset.ipynb #aa82c60f
@@ -31,37 +31,59 @@ MEDNIST_CLASSES = ['AbdomenCT', 'BreastMRI', 'CXR', 'ChestCT', 'Hand', 'HeadCT']
 MEDNIST_MANIFEST = '8364f2235eef9ded41a8daa2ee702c19d660df3616b761500029e9a8124d1c5e'
 
 # %% ../nbs/00f_dataset.ipynb #ffa337d5
+def _new_array(where, names, img, alloc):
+    "The array to decode `names` into, each the size of `img`: a cache entry's file (`alloc`), or memory"
+    shape, mb = (len(names), *img.shape), len(names) * img.numel() / 1e6
+    if len(names) * img.numel() > limit('MAX_BYTES'): raise DataError(
+        f'{where}: {len(names):,} images of {img.shape[1]}x{img.shape[0]} pixels need '
+        f'more than MEDLIN_MAX_BYTES={limit("MAX_BYTES"):,} bytes; raise the limit or use fewer images')
+    try: return alloc(shape) if alloc else torch.empty(shape, dtype=torch.uint8)
+    except (MemoryError, RuntimeError) as e:
+        if not _no_memory(e): raise
+        raise DataError(f'{where}: {len(names):,} images of {img.shape[1]}x{img.shape[0]} pixels, '
+                        f'the size of {names[0]}, need {mb:,.1f} MB of memory to decode into, more '
+                        'than there is; shrink the images, or free some memory') from None
+
+def _odd_size(where, names, i, sa, sb, todo, ahead=20):
+    "The error for image `i`, of shape `sb`, after `i` images of `sa`: it names the odd one, by the next ones"
+    sa, sb, later = tuple(sa), tuple(sb), []
+    for _, (n, data) in itertools.islice(todo, ahead):  # their headers only
+        try: later.append(tuple(image_header(data, n)[2:0:-1]))
+        except DataError: pass
+    if i == 1 and later.count(sb) > later.count(sa): n, sa, sb = names[0], sb, sa  # the first is odd
+    else: n = names[i]
+    return DataError(f'{where}: {n} is {sb[1]}x{sb[0]} pixels but the others are {sa[1]}x{sa[0]}; '
+                     'all images must have the same size, so resize or remove it')
+
 def read_source(src, # a `Folder`, `Zip` or `Tar` from `open_source`
                 where:str, # the source as the user gave it, for messages
                 bs:int=1024, # images per step
                 alloc=None): # `alloc(shape)`: where to decode, e.g. a cache entry's file; default: memory
     "Decode `src`'s images, by class then name, into `(x, y, classes, names, prefix, manifest)`"
-    prefix, classes = find_class_root(src.files, where)
+    prefix, classes = find_class_root(src.files, where, getattr(src, 'dirs', ()))
     pre = prefix + '/' if prefix else ''
     names = sorted(f[len(pre):] for f in src.files
                    if f.startswith(pre) and is_image(f) and '/' in f[len(pre):])
     names = [n for n in names if n.split('/')[0] in classes]
     y = torch.tensor([classes.index(n.split('/')[0]) for n in names])
-    manifest, x, bar = hashlib.sha256(), None, Progress('decoding', len(names), ' images')
-    for i, (n, b) in enumerate(zip(names, src.read_many([pre + n for n in names]))):
+    manifest, x, first, bar = hashlib.sha256(), None, [], Progress('decoding', len(names), ' images')
+    todo = enumerate(zip(names, src.read_many([pre + n for n in names])))
+    for i, (n, b) in todo:
         if not b: raise DataError(
             f'{where}: {n} is empty (0 bytes); delete it or replace it with a good copy')
         manifest.update(f'{n}\t{hashlib.sha256(b).hexdigest()}\n'.encode())
         img = decode_gray(b, f'{where}: {n}')
-        if x is None:
-            if len(names) * img.numel() > limit('MAX_BYTES'): raise DataError(
-                f'{where}: {len(names):,} images of {img.shape[1]}x{img.shape[0]} pixels need '
-                f'more than MEDLIN_MAX_BYTES={limit("MAX_BYTES"):,} bytes; '
-                'raise the limit or use fewer images')
-            shape = (len(names), *img.shape)
-            x = alloc(shape) if alloc else torch.empty(shape, dtype=torch.uint8)
-        if img.shape != x.shape[1:]: raise DataError(
-            f'{where}: {n} is {img.shape[1]}x{img.shape[0]} pixels '
-            f'but the others are {x.shape[2]}x{x.shape[1]}; '
-            'all images must have the same size, so resize or remove it')
-        x[i] = img
+        if x is None:  # the array is sized by the first two images, once they agree
+            if first and img.shape != first[0].shape:
+                raise _odd_size(where, names, i, first[0].shape, img.shape, todo)
+            first.append(img)
+            if len(first) == min(2, len(names)):
+                x = _new_array(where, names, img, alloc)
+                for j, im in enumerate(first): x[j] = im
+        elif img.shape != x.shape[1:]: raise _odd_size(where, names, i, x.shape[1:], img.shape, todo)
+        else: x[i] = img
         if i % bs == 0: bar.update(min(bs, len(names) - i))
-        if alloc and (i + 1) % bs == 0: x.written(i + 1)  # to the file, out of memory
+        if alloc and x is not None and (i + 1) % bs == 0: x.written(i + 1)  # to the file, out of memory
     bar.done()
     return x, y, classes, names, prefix, manifest.hexdigest()
 
@@ -117,6 +139,8 @@ def _decode(path, where, sig, alloc=None):
     return x, y, dict(source=where, signature=sig, classes=classes, prefix=prefix,
                       manifest=manifest, names=names)
 
+_KEYS = ('classes', 'prefix', 'manifest', 'names')  # what `meta.json` must hold for `load_images`
+
 def load_images(
     source:str|Path|None=None, # URL, archive or folder; default `$MEDLIN_DATA`, else `URL`
     cache:str|Path|None=None, # cache folder; default `cache_dir()`
@@ -131,9 +155,10 @@ def load_images(
         sig = signature(check_source(path))
         entry = entry_path(cache, path, source if url else str(path.resolve()))
         with FileLock(f'{entry}.lock'):
-            if not (meta := entry_ok(entry, sig, full_check)):
+            remove_leftovers(entry)  # of a killed build: the cache file is reserved at full size
+            if not (meta := entry_ok(entry, sig, full_check, _KEYS)):
                 build_entry(entry, lambda alloc: _decode(path, source, sig, alloc))  # into the file
-                meta = entry_ok(entry, sig)
+                meta = entry_ok(entry, sig, keys=_KEYS)
     except DataError:
         if url and is_download(path):
             path.unlink(missing_ok=True); Path(f'{path}.json').unlink(missing_ok=True)
