@@ -11,6 +11,7 @@ __all__ = ['class_means', 'split_idx', 'scale_pixels', 'Split', 'load_split', 'U
 # %% ../nbs/00_data.ipynb #bcf16708
 import torch
 from dataclasses import dataclass
+from fastcore.meta import delegates
 from pathlib import Path
 from .dataset import load_images, Images
 
@@ -66,7 +67,8 @@ def scale_pixels(x:torch.Tensor # uint8 images `[N,H,W]`
 # %% ../nbs/00_data.ipynb #3be6399f
 @dataclass
 class Split:
-    "The three sets: inputs (float `[N, H*W]`, 0..1) and labels; and more"
+    """The three sets' inputs `x_*` (float `[N, H*W]`, 0..1) and labels `y_*`;
+    the class names, and all the images as `load_images` gave them"""
     x_train: torch.Tensor
     y_train: torch.Tensor
     x_valid: torch.Tensor
@@ -76,12 +78,15 @@ class Split:
     classes: list # the class names, in label order
     images: Images # all the images, as `load_images` gives them
 
+
+# %% ../nbs/00_data.ipynb #e2a0c004
+@delegates(load_images)  # show load_images' keywords as ours
 def load_split(source:str|Path|None=None, # see `load_images`
                valid_pct:float=0.1, # fraction for validation
                test_pct:float=0.1, # fraction for the test
                seed:int=42, # split seed
-               **kwargs, # passed to `load_images`
-              )->Split:
+               **kwargs # passed to `load_images`
+              )->Split: # the three sets, scaled, and all the images
     "Load the images, split them (seeded), and scale each set"
     imgs = load_images(source, **kwargs)
     t, v, te = split_idx(len(imgs.y), valid_pct, test_pct, seed)
