@@ -158,7 +158,8 @@ class _Quiet:
 def run_command(prog:str, # the command's name, for `exit_on_error`
                 main): # the command's work, called without arguments; it reads `sys.argv` itself
     "Run `main` as a command's whole process: one line per error, output flushed, then exit at once"
-    sys.stdout, sys.stderr = _Quiet(sys.stdout), _Quiet(sys.stderr)  # a closed pipe is no error
+    # a closed pipe is no error (a stream closed before the start, `>&-`, is None: print skips it)
+    sys.stdout, sys.stderr = (f and _Quiet(f) for f in (sys.stdout, sys.stderr))
     def term(sig, frame): raise Terminated()  # `kill`: the temporary files go, as after Ctrl-C
     signal.signal(signal.SIGTERM, term)
     try:
@@ -167,7 +168,7 @@ def run_command(prog:str, # the command's name, for `exit_on_error`
     except SystemExit as e:  # --help, usage errors and `exit_on_error`'s own exits
         code = 0 if e.code is None else e.code
         if not isinstance(code, int): print(code, file=sys.stderr); code = 1
-    for f in (sys.stdout, sys.stderr):
+    for f in filter(None, (sys.stdout, sys.stderr)):
         try: f.flush()
         except (OSError, ValueError): code = code or 1  # e.g. a full disk under `> out.txt`
     os._exit(code)  # no interpreter teardown: ~0.4 s once torch is loaded
