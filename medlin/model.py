@@ -41,7 +41,7 @@ def logsumexp(x:Tensor # logits [..., n_classes]
 
 def log_softmax(x:Tensor # logits [..., n_classes]
                )->Tensor: # log-probabilities, same shape
-    "Stable log-softmax over the last dim: `x - logsumexp(x)`, max first."
+    "Log-softmax over the last dim: `y - log(sum(exp(y)))`, `y = x - max(x)`."
     x = x - x.max(-1, keepdim=True).values
     return x - x.exp().sum(-1, keepdim=True).log()
 
