@@ -121,6 +121,7 @@ def batch_order(n:int, # training images
                 seed:int=0, # the shuffle's seed
                )->list: # the images of each step, a list of lists
     "The mini-batches of `train_explorer`'s first `steps` steps: a fresh seeded shuffle each epoch"
+    if n < 1 or bs < 1: raise ValueError(f'batch_order needs images and a batch size of at least 1, got {n} and {bs}')
     rnd, out, perm, pos = _mulberry32(seed), [], None, n
     for _ in range(steps):
         if pos >= n: perm, pos = _shuffle(n, rnd), 0
@@ -143,7 +144,7 @@ def train_steps(x:torch.Tensor, # uint8 training images `[N, n_in]`
     b = torch.zeros(n_classes, dtype=torch.float64)
     opt, losses = SGD([w, b], lr, mom), []
     for idx in batch_order(len(y), bs, steps, seed):
-        i = torch.tensor(idx)
+        i = torch.tensor(idx, dtype=torch.long)
         loss, w.grad, b.grad = loss_and_grads(xf[i], y[i], w, b)
         opt.step(); losses.append(loss.item())
     return w, b, losses

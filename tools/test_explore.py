@@ -20,11 +20,13 @@ the messages:
   responsive while it trains, the page's event loop runs between slices of steps
   a11y       every control has a label; results are announced in live regions
   ids        ids are unique on the page
+  jupyterlab (with --jupyterlab) after Run All in JupyterLab, both start, and their steps are Python's
 It also notes the validation accuracy that training reaches in Chromium and how long it took (this machine's figure),
 and saves a screenshot of each explorable.
 
     python tools/test_explore.py [--shots DIR]       # default: screenshots in _out/explore-sgd.png, explore-train.png
     python tools/test_explore.py --page PAGE.html
+    python tools/test_explore.py --jupyterlab        # also in JupyterLab 4, after Run All (slow: a kernel)
     python tools/test_explore.py --self-test         # each check must fail on a page broken on purpose
 """
 import argparse, base64, json, math, re, sys, tempfile, time
@@ -34,7 +36,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from browser import Browser, BrowserError
 
-CHECKS = ['offline', 'size', 'sgd', 'marks', 'pixels', 'order', 'weights', 'keyboard', 'responsive', 'a11y', 'ids']
+CHECKS = ['offline', 'size', 'sgd', 'marks', 'pixels', 'order', 'weights', 'keyboard', 'responsive', 'a11y', 'ids',
+          'jupyterlab']
 MAX_BYTES, REL, TOL_STABLE, TOL_FIT = 1_500_000, 1e-12, 1e-12, 1e-6
 # (panel, learning rate, momentum, steps, start, what the live region must say)
 SGD_CASES = [(0, 0.05, 0, 15, 0, 'It converges'), (0, 0.3, 0, 15, 0, 'It converges'),
@@ -112,6 +115,12 @@ def sgd_checks(page, ck):
                                       if math.isfinite(y)])
         ck.check('sgd', says in text, f'panel {i} at lr={lr}, momentum={mom}: the live region says {text!r}, '
                  f'not {says!r}')
+        if i == 0 and mom == 0 and lr == 1 and ck.wants('marks'):  # the mark 2/2 stands where the slider puts lr = 1
+            f = p.evaluate('''p => { const r = p.querySelector('input[type=range]'), t = p.querySelector('.medlin-track')
+                .getBoundingClientRect(), m = [...p.querySelectorAll('.medlin-mark')].find(m => m.textContent === '2/2');
+                return m ? [r.value / r.max, (m.getBoundingClientRect().left - t.left - 8) / (t.width - 16)] : null; }''')
+            ck.check('marks', f is not None and abs(f[0] - f[1]) < 0.005, f'at lr=1 the slider stands at {f and f[0]:.3f} '
+                     f'of its track, the mark 2/2 at {f and f[1]:.3f}')
         if i == 0 and mom > 0 and ck.wants('marks'):
             marks = p.locator('.medlin-mark').evaluate_all('ms => ms.map(m => [m.textContent, m.title])')
             lim = 2 * (1 + mom) / 2
@@ -194,13 +203,18 @@ def train_checks(page, ck, shots):
         num.fill(str(spec['lr'])); num.press('Tab'); set_range(page, rng.nth(1), spec['mom'])
         sel.select_option(str(spec['bs'])); btn('reset').click()
         btn('go').focus(); t0 = time.perf_counter(); page.keyboard.press('Enter')
-        seen = page.evaluate('''r => new Promise(done => { const s = []; let k = 0;
-            const tick = () => { s.push(+r.dataset.step); if (++k < 40) setTimeout(tick, 50); else done(s); }; tick(); })''',
-            root.element_handle())
-        ck.check('responsive', len(set(seen)) >= 5 and seen == sorted(seen), f'while training, timers saw the step '
-                 f'count take {len(set(seen))} values: {seen[::5]}')
-        root.evaluate('r => new Promise(done => { const w = () => +r.dataset.step >= 500 ? done() : '
-                      'setTimeout(w, 50); w(); })')
+        try:
+            seen = root.evaluate('''r => new Promise(done => { const s = [], t0 = performance.now();
+                const tick = () => { s.push(+r.dataset.step);  // timers every 50 ms, for 3 s
+                  if (performance.now() - t0 < 3000) setTimeout(tick, 50); else done(s); };
+                tick(); })''', timeout=120000)
+            ck.check('responsive', len(set(seen)) >= 5 and seen == sorted(seen), f'while training, timers saw the '
+                     f'step count take {len(set(seen))} values: {seen[::5]}')
+            root.evaluate('r => new Promise(done => { const w = () => +r.dataset.step >= 500 ? done() : '
+                          'setTimeout(w, 50); w(); })', timeout=120000)
+        except Exception as e:
+            ck.check('responsive', False, f'the page did not answer while training: {str(e).splitlines()[0][:100]}')
+            return
         page.keyboard.press('Space')  # pause, by keyboard, on the same button
         wall = time.perf_counter() - t0
         st = train_state(root)
@@ -262,6 +276,46 @@ def run_page(b, path, ck, shots=None):
         ck.check('offline', not s.problems() and not s.remote, f'{s.problems()[:3]}')
     finally: s.close()
 
+def jupyterlab(b, ck, tmp, shots=None):
+    "The explorables in JupyterLab after Run All: they start, and their steps are Python's"
+    import torch
+    from check_jupyterlab import Lab, PANEL, JS_IDLE, JS_RUN
+    from medlin.explore import sgd_path, train_steps
+    d = tmp/'lab'; d.mkdir()
+    cell = lambda src: dict(cell_type='code', execution_count=None, id=f'c{abs(hash(src)) % 10**8}', metadata={},
+                            outputs=[], source=src)
+    (d/'explore.ipynb').write_text(json.dumps(dict(cells=[cell('from medlin.explore import sgd_explorer, train_explorer'),
+        cell('sgd_explorer()'), cell('train_explorer(n_train=5, n_valid=2)')], metadata=dict(kernelspec=dict(
+        display_name='python3', language='python', name='python3')), nbformat=4, nbformat_minor=5)))
+    lab = Lab(d, tmp/'jupyterlab.log')
+    s = b.session(viewport=(1280, 900), timeout_ms=60000)
+    try:
+        pg = s.open(lab.url('explore.ipynb'), timeout_ms=120000)
+        pg.wait_for_selector(f'{PANEL} .jp-Cell', timeout=120000); pg.wait_for_function(JS_IDLE, timeout=120000)
+        pg.locator('.lm-MenuBar-itemLabel', has_text='Run').first.click()
+        pg.locator('.lm-Menu-itemLabel', has_text='Run All Cells').first.click()
+        try: pg.wait_for_selector(f'{PANEL} .medlin-train[data-loaded]', timeout=180000)
+        except Exception: return ck.check('jupyterlab', False, f'the explorables did not start after Run All: '
+                                          f'{s.problems()[:3]}')
+        p = pg.locator(f'{PANEL} .medlin-sgd .medlin-panel').first
+        p.locator('.medlin-num').fill('1.05'); p.locator('.medlin-num').press('Tab')
+        path, got = p.evaluate('e => [e.medlinPath, e.medlinSettings]')
+        ck.check('jupyterlab', got['lr'] == 1.05 and close(path, sgd_path([2], [3], got['start'], 1.05, got['mom'],
+                 got['steps'])), f'in JupyterLab the path at lr=1.05 is not sgd_path\'s: {path[-1]}')
+        root = pg.locator(f'{PANEL} .medlin-train').first
+        root.locator('.medlin-num').fill('0.01'); root.locator('.medlin-num').press('Tab')
+        root.locator('.medlin-reset').click(); root.evaluate('r => r.medlinTrain.run(20)')
+        st = train_state(root)
+        xt, yt, _, _, _ = data(5, 2)
+        w, bias, _ = train_steps(xt, yt, 20, 0.01, st['mom'], st['bs'], st['seed'])
+        dw = (torch.tensor(st['w'], dtype=torch.float64).reshape(w.shape) - w).abs().max().item()
+        ck.check('jupyterlab', dw <= TOL_STABLE, f'in JupyterLab, after 20 steps the weights differ by {dw:.1e}')
+        ck.note(f'jupyterlab: after Run All both explorables run; path at lr=1.05 as sgd_path, 20 steps\' weights '
+                f'within {dw:.1e} of train_steps\'')
+        if shots: s.screenshot(Path(shots)/'explore-jupyterlab.png', full_page=False)
+        ck.check('jupyterlab', not s.remote and not s.page_errors, f'{s.problems()[:3]}')
+    finally: s.close(); lab.close()
+
 # --- self-test: each check must catch a page broken on purpose -------------------------------------------------------
 BREAKS = [  # (check that must fail, text in the page, replacement)
     ('offline', "unpack('sgd').forEach(", "fetch('https://example.com/x.json').catch(() => 0); unpack('sgd').forEach("),
@@ -276,19 +330,20 @@ BREAKS = [  # (check that must fail, text in the page, replacement)
     ('keyboard', '<button type="button" class="medlin-one" disabled>', '<button type="button" class="medlin-one" tabindex="-1" disabled>'),
     ('responsive', 'do sgdStep(); while (performance.now() - t0 < 30);', 'do sgdStep(); while (step % 600);'),
     ('a11y', "'aria-label': o.label + ', exact value', ", ''),
-    ('ids', "const uid = s => 'medlin-' + s + '-' + (++ids)", "const uid = s => 'medlin-' + s + '-' + (ids)"),
+    ('ids', "+ '-' + Math.random().toString(36).slice(2, 7)", ''),  # each explorable counts its own ids from 1
 ]
 
-def self_test(b, page, tmp):
+def self_test(b, page, tmp, only=None):
     text, ok = page.read_text(encoding='utf-8'), True
     for i, (name, old, new) in enumerate(BREAKS):
+        if only and name not in only: continue
         if old not in text: raise Fail(f'self-test: {old[:50]!r} is not in the page; update BREAKS')
         bad = tmp/f'broken-{i}-{name}.html'; bad.write_text(text.replace(old, new), encoding='utf-8')
         ck = Checker(only={name, 'offline'} if name != 'offline' else {'offline'})
         run_page(b, bad, ck)
         hit = name in ck.fails; ok &= hit
         print(f'  {"ok" if hit else "WRONG":5} {name:10} broken by {old[:40]!r}: ' +
-              (f'caught: {ck.fails[name][0][:100]}' if hit else f'NOT caught (failed: {sorted(ck.fails)})'))
+              (f'caught: {ck.fails[name][0][:160]}' if hit else f'NOT caught (failed: {sorted(ck.fails)})'))
     return ok
 
 def main():
@@ -296,6 +351,8 @@ def main():
     ap.add_argument('--page', type=Path, help='a page holding both explorables (default: build one)')
     ap.add_argument('--shots', type=Path, default=ROOT/'_out', help='where the screenshots go (default: _out)')
     ap.add_argument('--self-test', action='store_true', help='check that each check fails on a broken page')
+    ap.add_argument('--jupyterlab', action='store_true', help='also run them in JupyterLab, after Run All (slow)')
+    ap.add_argument('--breaks', help='with --self-test: only the breaks of these checks (comma-separated)')
     a, t0 = ap.parse_args(), time.time()
     import torch
     torch.set_num_threads(1)  # the Python side's small products: one thread is quickest, and the same everywhere
@@ -305,10 +362,11 @@ def main():
             tmp = Path(t)
             try: page = a.page or build_page(tmp/'explorables.html')
             except (OSError, ValueError) as e: raise Fail(f'cannot build the explorables: {e}') from None
-            if a.self_test: ok = self_test(b, page, tmp)
+            if a.self_test: ok = self_test(b, page, tmp, a.breaks and set(a.breaks.split(',')))
             else:
                 a.shots.mkdir(parents=True, exist_ok=True)
                 ck = Checker(); run_page(b, page, ck, shots=a.shots)
+                if a.jupyterlab: jupyterlab(b, ck, tmp, a.shots)
                 for m in ck.info: print(m)
                 for name in CHECKS:
                     for m in ck.fails.get(name, []): print(f'FAIL [{name}] {m}')

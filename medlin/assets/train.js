@@ -42,8 +42,9 @@ function trainer(root, S) {
   let bw = null, bb = null, rnd, perm, pos, step, epoch, hist, vhist, order, running = false, trainMs = 0, drawMs = 0, said = 0, drawn = 0;
   const lr = lrControl({label: 'learning rate', min: 0.001, max: 10, value: S.lr, onchange: () => {}});
   const mom = rangeControl({label: 'momentum', min: 0, max: 0.99, step: 0.01, value: S.mom, onchange: () => {}});
-  const bs = selectControl({label: 'batch size', value: String(S.bs), onchange: () => {},
-    options: [...new Set([1, 8, 16, 32, 64, 128, 256, nTr, S.bs])].filter(v => v <= nTr).sort((u, v) => u - v)
+  const bs0 = Math.min(S.bs, nTr);  // a batch size beyond the images: one batch of all of them, as in fit
+  const bs = selectControl({label: 'batch size', value: String(bs0), onchange: () => {},
+    options: [...new Set([1, 8, 16, 32, 64, 128, 256, nTr, bs0])].filter(v => v <= nTr).sort((u, v) => u - v)
              .map(v => [String(v), v === nTr ? v + ' (all)' : String(v)])});
   q('.medlin-ctls').append(lr.wrap, mom.wrap, bs.wrap);
   lr.wrap.classList.add('medlin-wide');
