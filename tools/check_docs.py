@@ -264,7 +264,7 @@ def load(browser, page, shot):
 
 # --- 4. checks on the DOM after load ---------------------------------------------------------------------------------
 _re_directive = re.compile(r'^\s*#\s*\|.*$', re.MULTILINE)
-_re_showdoc = re.compile(r'.*\bshow_doc\b.*')
+_re_showdoc = re.compile(r'^.*\bshow_doc\b.*', re.MULTILINE)  # anchored: linear on long lines
 _re_fm_text = re.compile(r'^\s*---\s*\n\s*title\s*:|^\s*(?:title|description|categories|order|output-file)\s*:\s*\S',
                          re.MULTILINE)
 _re_err_line = re.compile(r'^\s*([\w.]*(?:Error|Exception|Interrupt|Exit)\b.*)$', re.MULTILINE)
@@ -480,8 +480,8 @@ def check_dom(dom, page_dir):
     for where, txt in ('code', code), ('text', prose), ('output', outtxt):
         probs += [('directive', f'nbdev directive in {where}: {_clip(m)}') for m in _re_directive.findall(txt)]
     probs += [('directive', f'show_doc in code: {_clip(m)}') for m in _re_showdoc.findall(code)]
-    probs += [('directive', f'show_doc object instead of its docs: {_clip(m)}')
-              for m in re.findall(r'.*nbdev\.showdoc\.\w+ object.*', outtxt)]
+    probs += [('directive', f'show_doc object instead of its docs: {_clip(_line_at(outtxt, m.start()))}')
+              for m in re.finditer(r'nbdev\.showdoc\.\w+ object', outtxt)]  # not `.*...`: quadratic on a long line
     probs += [('frontmatter', f'raw front matter in text: {_clip(prose[m.start():m.start()+80])}') for m in _re_fm_text.finditer(prose)]
     for o in outs: probs += text_problems(o.get_text(), 'output')
     import json
