@@ -13,8 +13,8 @@ __all__ = ['LR', 'fast_loss_and_grads', 'one_epoch', 'fit', 'load_split', 'get_d
 import math, time
 import torch
 from .data import load_split
-from .loop import (batches, evaluate, get_device, get_logits,
-                         prepare_fit, reporter, to_float)
+from .loop import (batches, check_loss, evaluate, get_device,
+                         get_logits, prepare_fit, reporter, to_float)
 from .model import cross_entropy, loss_and_grads
 from .modelfile import (MAX_MODEL_BYTES, ModelError, check_target,
                               load_model, predict, save_model, write_atomic)
@@ -78,10 +78,10 @@ def fit(x_train, y_train, x_valid, y_valid, epochs:int=15, bs:int=64,
     for epoch in eps:
         t0 = time.perf_counter()
         xy = batches(x_train, y_train, bs, gen, scale=k == 1.)
-        train_loss = check_finite(one_epoch(model, xy, opt, grad, k, lrs), lr)
+        loss = one_epoch(model, xy, opt, grad, k, lrs)
         valid_loss, acc = evaluate(model, x_valid, y_valid)
-        hist.append(dict(epoch=epoch, train_loss=train_loss,
-                         valid_loss=check_finite(valid_loss, lr),
+        hist.append(dict(epoch=epoch, train_loss=check_loss(loss, lr, mom, wd),
+                         valid_loss=check_loss(valid_loss, lr, mom, wd),
                          valid_accuracy=acc, time=time.perf_counter() - t0))
         report(hist[-1])
     return model, hist
