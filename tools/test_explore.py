@@ -13,9 +13,9 @@ the messages:
   pixels     the images the page unpacks are `explore_data`'s, byte for byte, with their labels
   order      the mini-batches of its first 100 steps are `batch_order`'s
   weights    after 100 steps from zeros (two of them by keyboard), its weights and biases are `train_steps`' (medlin's
-             `loss_and_grads` and `SGD`, float64) within 1e-12 at learning rates below 2/curvature, and within 1e-6
-             at fit's 0.1, which is above it: there rounding differences grow step by step, in Python as in the
-             browser (see nbs/03e_explore.ipynb)
+             `loss_and_grads` and `SGD`, float64) within 1e-12 at learning rates below 2/curvature; at fit's 0.1,
+             which is above it, rounding differences grow step by step, in Python as in the browser (see
+             nbs/03e_explore.ipynb): there within 100 times the gap between two Python runs whose sums differ in order
   keyboard   Tab reaches the buttons; Enter and Space press them; the arrow keys move a slider and redraw the path
   responsive while it trains, the page's event loop runs between slices of steps
   a11y       every control has a label; results are announced in live regions
@@ -38,7 +38,7 @@ from browser import Browser, BrowserError
 
 CHECKS = ['offline', 'size', 'sgd', 'marks', 'pixels', 'order', 'weights', 'keyboard', 'responsive', 'a11y', 'ids',
           'jupyterlab']
-MAX_BYTES, REL, TOL_STABLE, TOL_FIT = 1_500_000, 1e-12, 1e-12, 1e-6
+MAX_BYTES, REL, TOL_STABLE, GROWTH = 1_500_000, 1e-12, 1e-12, 100
 # (panel, learning rate, momentum, steps, start, what the live region must say)
 SGD_CASES = [(0, 0.05, 0, 15, 0, 'It converges'), (0, 0.3, 0, 15, 0, 'It converges'),
              (0, 1.05, 0, 15, 0, 'It diverges'), (0, 1, 0, 15, 0, 'swings for ever'),
@@ -47,7 +47,9 @@ SGD_CASES = [(0, 0.05, 0, 15, 0, 'It converges'), (0, 0.3, 0, 15, 0, 'It converg
              (1, 0.15, 0, 60, 1, 'Along v (curvature 20) it diverges'), (1, 0.25, 0.6, 100, 2, 'Along u (curvature 2) it converges'),
              (1, 3, 0.99, 100, 3, 'Along u (curvature 2) it diverges')]
 # (learning rate, momentum, batch size, tolerance): below the steepest curvature's limit, and fit's own settings
-TRAIN_CASES = [(0.03, 0.9, 32, TOL_STABLE), (0.01, 0, 64, TOL_STABLE), (0.1, 0, 64, TOL_FIT)]
+# At fit's rate (above the limit) rounding differences grow step by step, by how much depends on the images: the
+# browser must then be as close to Python as Python is to itself with its sums in another order, within 100 times
+TRAIN_CASES = [(0.03, 0.9, 32, TOL_STABLE), (0.01, 0, 64, TOL_STABLE), (0.1, 0, 64, None)]
 
 class Fail(Exception): "A setup problem: one line, exit status 2"
 
@@ -177,6 +179,7 @@ def train_checks(page, ck, shots):
             page.keyboard.press('Tab'); order.append(page.evaluate('() => document.activeElement.className'))
         ck.check('keyboard', order == ['medlin-go', 'medlin-one', 'medlin-reset'], f'Tab from the batch size reaches {order}')
     for lr, mom, bs, tol in TRAIN_CASES if ck.wants('weights') or ck.wants('order') or ck.wants('keyboard') else []:
+        bs = min(bs, len(yt))  # a page with fewer images offers all of them as its largest batch
         num.fill(str(lr)); num.press('Tab'); set_range(page, rng.nth(1), mom); sel.select_option(str(bs))
         btn('reset').focus(); page.keyboard.press('Enter')  # from zeros
         btn('one').focus(); page.keyboard.press('Enter'); page.keyboard.press('Space')  # two steps by keyboard
@@ -193,15 +196,20 @@ def train_checks(page, ck, shots):
         dw = (torch.tensor(st['w'], dtype=torch.float64).reshape(w.shape) - w).abs().max().item()
         db = (torch.tensor(st['b'], dtype=torch.float64) - b).abs().max().item()
         dl = max(abs(u - v) for u, v in zip(st['losses'], losses))
+        if tol is None:  # Python against itself: the pixels in another order, the same maths
+            p = torch.randperm(w.shape[1], generator=torch.Generator().manual_seed(1))
+            w2, b2, _ = train_steps(xt[:, p], yt, 100, lr, mom, bs, spec['seed'], n_c)
+            spread = max((w2[:, torch.argsort(p)] - w).abs().max().item(), (b2 - b).abs().max().item())
+            tol = max(TOL_STABLE, GROWTH * spread)
         ck.check('weights', max(dw, db) <= tol, f'lr={lr}, momentum={mom}, batch size {bs}: after 100 steps the weights '
                  f'differ from train_steps\' by {dw:.1e}, the biases by {db:.1e} (tolerance {tol:g})')
         ck.note(f'time: {time.perf_counter() - T:.1f}s')
         ck.note(f'train lr={lr:<4} momentum={mom:<3} bs={bs:<3}: 100 steps, largest difference from Python: weights '
-                f'{dw:.1e}, biases {db:.1e}, losses {dl:.1e} (tolerance {tol:g}); max |w| {w.abs().max().item():.3f}')
+                f'{dw:.1e}, biases {db:.1e}, losses {dl:.1e} (tolerance {tol:.1e}); max |w| {w.abs().max().item():.3f}')
     if ck.wants('responsive') or shots:
         # fit's settings, from zeros; Start, then sample the step count from timers while it trains
         num.fill(str(spec['lr'])); num.press('Tab'); set_range(page, rng.nth(1), spec['mom'])
-        sel.select_option(str(spec['bs'])); btn('reset').click()
+        sel.select_option(str(min(spec['bs'], len(yt)))); btn('reset').click()
         btn('go').focus(); t0 = time.perf_counter(); page.keyboard.press('Enter')
         try:
             seen = root.evaluate('''r => new Promise(done => { const s = [], t0 = performance.now();
@@ -220,7 +228,7 @@ def train_checks(page, ck, shots):
         st = train_state(root)
         ck.check('keyboard', not root.evaluate('r => r.medlinTrain.running'), 'Space on Pause did not stop training')
         acc = float(root.get_attribute('data-acc'))
-        ck.note(f'train in Chromium, fit\'s settings (lr={spec["lr"]}, momentum={spec["mom"]}, bs={spec["bs"]}), '
+        ck.note(f'train in Chromium, fit\'s settings (lr={spec["lr"]}, momentum={spec["mom"]}, bs={st["bs"]}), '
                 f'{len(yt)} training images: {st["step"]} steps ({st["epoch"]} epochs) in {st["trainMs"] / 1000:.1f} s '
                 f'of computing and {st["drawMs"] / 1000:.1f} s of drawing, {wall:.1f} s from Start to Pause; '
                 f'validation accuracy {100 * acc:.1f}% '
