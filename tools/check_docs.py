@@ -179,7 +179,8 @@ def markdown_texts(nb):
 
 def mathml(texts):
     "Pandoc's reading of the formulas in each Markdown text: [[(tex, display, MathML or None if pandoc leaves it as TeX)]]"
-    import pypandoc
+    try: import pypandoc
+    except ImportError: raise Fail("pypandoc is not installed: pip install pypandoc_binary (in pyproject's dev extras)") from None
     if not any('$' in t or '\\(' in t or '\\[' in t for t in texts): return [[] for _ in texts]
     mark = '<!-- medlin-text-{} -->'
     md = '\n\n'.join(f'{mark.format(i)}\n\n{t}\n' for i, t in enumerate(texts)) + f'\n\n{mark.format(len(texts))}\n'
