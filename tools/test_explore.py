@@ -203,7 +203,6 @@ def train_checks(page, ck, shots):
             tol = max(TOL_STABLE, GROWTH * spread)
         ck.check('weights', max(dw, db) <= tol, f'lr={lr}, momentum={mom}, batch size {bs}: after 100 steps the weights '
                  f'differ from train_steps\' by {dw:.1e}, the biases by {db:.1e} (tolerance {tol:g})')
-        ck.note(f'time: {time.perf_counter() - T:.1f}s')
         ck.note(f'train lr={lr:<4} momentum={mom:<3} bs={bs:<3}: 100 steps, largest difference from Python: weights '
                 f'{dw:.1e}, biases {db:.1e}, losses {dl:.1e} (tolerance {tol:.1e}); max |w| {w.abs().max().item():.3f}')
     if ck.wants('responsive') or shots:
