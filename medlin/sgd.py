@@ -40,7 +40,7 @@ class SGD:
 
 # %% ../nbs/02_sgd.ipynb #hbe5b6e1
 def _check_sgd(params, lr, mom, wd) -> list:
-    "`params` as a list, after the checks `torch.optim.SGD` makes."
+    "`params` as a list, after `torch.optim.SGD`'s checks and one for `nan`."
     if isinstance(params, torch.Tensor):
         got = torch.typename(params)
         raise TypeError("params argument given to the optimizer should be an "
