@@ -11,23 +11,23 @@ __all__ = ['class_means', 'split_idx', 'scale_pixels', 'Split', 'load_split', 'U
 # %% ../nbs/00_data.ipynb #bcf16708
 import torch
 from dataclasses import dataclass
-from fastcore.meta import delegates
 from pathlib import Path
 from .dataset import load_images, Images
 
 # %% ../nbs/00_data.ipynb #a6dc8280
-# what medlin.data exported before its loading code moved to medlin.dataset: old imports keep working
-from .base import (DataError, LIMITS, limit, Progress, set_threads, exit_on_error, arg_parser,
-                         run_command)
+# what medlin.data exported before its loading code moved to medlin.dataset:
+# old imports keep working
+from .base import (DataError, LIMITS, limit, Progress, set_threads,
+                         exit_on_error, arg_parser, run_command)
 from .fetch import download, is_download
 from .archive import check_source, open_source, find_class_root, is_image
 from .images import decode_gray, read_image
-from .cache import (cache_dir, show_path, entry_path, signature, entry_ok, build_entry, show_cache,
-                          clear_cache)
-from .dataset import (URL, MEDNIST_CLASSES, MEDNIST_MANIFEST, read_source, summary, medlin_data,
-                            fake_dataset)
-_all_ = ['URL', 'MEDNIST_CLASSES', 'MEDNIST_MANIFEST', 'read_source', 'Images', 'load_images', 'summary',
-         'medlin_data', 'fake_dataset']
+from .cache import (cache_dir, show_path, entry_path, signature,
+                          entry_ok, build_entry, show_cache, clear_cache)
+from .dataset import (URL, MEDNIST_CLASSES, MEDNIST_MANIFEST,
+                            read_source, summary, medlin_data, fake_dataset)
+_all_ = ['URL', 'MEDNIST_CLASSES', 'MEDNIST_MANIFEST', 'read_source', 'Images',
+         'load_images', 'summary', 'medlin_data', 'fake_dataset']
 
 # %% ../nbs/00_data.ipynb #065ac757
 def class_means(x:torch.Tensor, # images or flattened inputs, `[N, ...]`
@@ -80,15 +80,16 @@ class Split:
 
 
 # %% ../nbs/00_data.ipynb #e2a0c004
-@delegates(load_images)  # show load_images' keywords as ours
 def load_split(source:str|Path|None=None, # see `load_images`
                valid_pct:float=0.1, # fraction for validation
                test_pct:float=0.1, # fraction for the test
                seed:int=42, # split seed
-               **kwargs # passed to `load_images`
+               cache:str|Path|None=None, # see `load_images`
+               verify:bool|str|None=None, # see `load_images`
+               full_check:bool=False, # see `load_images`
               )->Split: # the three sets, scaled, and all the images
     "Load the images, split them (seeded), and scale each set"
-    imgs = load_images(source, **kwargs)
+    imgs = load_images(source, cache, verify, full_check)
     t, v, te = split_idx(len(imgs.y), valid_pct, test_pct, seed)
     x, y = imgs.x, imgs.y
     return Split(scale_pixels(x[t]), y[t], scale_pixels(x[v]), y[v],
