@@ -1,4 +1,4 @@
-"""A training loop from the earlier posts' pieces, a faster gradient built one proven idea at a time, `fit`, and the same loop rewritten in idiomatic PyTorch, one proven step at a time.
+"""A training loop from the earlier posts' pieces, a faster gradient, `fit`, and the same loop in idiomatic PyTorch, each piece proven as it comes.
 
 Docs: https://medlin-dev.github.io/medlin/train.html.md"""
 
