@@ -78,7 +78,8 @@ function panel(root, P) {
     }
     const series = dim === 1 ? [L] : P.curv.map((_, k) => ws.map(w => Math.abs(w[k] - P.centre[k])));
     const pos = series.flat().filter(v => v > 0 && isFinite(v));
-    const ylo = Math.max(1e-12, Math.min(1, ...pos)), yhi = Math.max(10, ...pos);
+    const zero = series.flat().some(v => v === 0);  // a path that lands on the minimum: 0 goes on the floor, 1e-12
+    const ylo = zero ? 1e-12 : Math.max(1e-12, Math.min(1, ...pos)), yhi = Math.max(10, ...pos);
     const q = axes(s2, {width: 320, height: 220, x: [0, steps.value], y: [ylo, yhi], logy: true, xlabel: 'step',
                         ylabel: dim === 1 ? 'f(' + names[0] + '), log scale' : '|distance|, log scale'});
     series.forEach((s, k) => {
