@@ -53,7 +53,7 @@ def sgd_path(curv:list, # curvature along each direction, `a_k`
     return ws
 
 # %% ../nbs/03e_explore.ipynb #e3e00011
-def sgd_explorer(lr:float=0.3, # the parabola's starting learning rate (the post's "about right")
+def sgd_explorer(lr:float=0.3, # the parabola's starting learning rate
                  mom:float=0., # its starting momentum
                  steps:int=15, # its starting number of steps (the post's)
                 )->Explorable:
