@@ -67,17 +67,15 @@ def scale_pixels(x:torch.Tensor # uint8 images `[N,H,W]`
 # %% ../nbs/00_data.ipynb #3be6399f
 @dataclass
 class Split:
-    """The three sets' inputs `x_*` (float `[N, H*W]`, 0..1) and labels `y_*`;
-    the class names, and all the images as `load_images` gave them"""
-    x_train: torch.Tensor
-    y_train: torch.Tensor
-    x_valid: torch.Tensor
-    y_valid: torch.Tensor
-    x_test: torch.Tensor
-    y_test: torch.Tensor
+    "The three sets' float inputs and labels, the class names, all the images"
+    x_train: torch.Tensor # training inputs, float `[N, H*W]`
+    y_train: torch.Tensor # their labels, `[N]`
+    x_valid: torch.Tensor # validation inputs
+    y_valid: torch.Tensor # their labels
+    x_test: torch.Tensor # test inputs
+    y_test: torch.Tensor # their labels
     classes: list # the class names, in label order
     images: Images # all the images, as `load_images` gives them
-
 
 # %% ../nbs/00_data.ipynb #e2a0c004
 def load_split(source:str|Path|None=None, # see `load_images`
