@@ -16,14 +16,15 @@ import torch
 # %% ../nbs/03f_stats.ipynb #35474a66
 def mcnemar_p(n10:int, # images right only in the first classifier
               n01:int, # images right only in the second
-             )->float: # two-sided exact p-value, in [0, 1]
+             )->float: # two-sided exact p-value, in [0, 1]; 0. below float64's range (~5e-324)
     "McNemar's exact test: twice the chance of at most `min(n10, n01)` heads in `n10 + n01` fair coin flips"
     if n10 < 0 or n01 < 0 or n10 != int(n10) or n01 != int(n01):
         raise ValueError(f'mcnemar_p takes two counts (whole numbers >= 0), got {n10!r} and {n01!r}')
     k, m = int(n10) + int(n01), int(min(n10, n01))
     if 2 * m >= k: return 1.  # an even split (or none): nothing is lopsided
     logs = [math.lgamma(k + 1) - math.lgamma(i + 1) - math.lgamma(k - i + 1) for i in range(m + 1)]
-    top = max(logs)  # the largest term, factored out so that none of the exp() underflows
+    top = max(logs)  # divided out: the largest term becomes exp(0) = 1, so the sum neither overflows nor is 0
+    # (much smaller terms underflow to 0, harmlessly); exp(top - k log 2) <= 1, and is 0. below float64's range
     tail = math.exp(top - k * math.log(2)) * math.fsum(math.exp(l - top) for l in logs)
     return min(1., 2 * tail)
 
