@@ -9,7 +9,7 @@ __all__ = ['LIMITS', 'DataError', 'show_name', 'limit', 'read_bytes', 'Progress'
            'arg_parser', 'run_command']
 
 # %% ../nbs/00a_base.ipynb #250979b4
-import os, re, sys, stat, time, signal
+import os, re, sys, stat, time, signal, threading
 from contextlib import contextmanager
 from pathlib import Path
 import torch
@@ -161,7 +161,8 @@ def run_command(prog:str, # the command's name, for `exit_on_error`
     # a closed pipe is no error (a stream closed before the start, `>&-`, is None: print skips it)
     sys.stdout, sys.stderr = (f and _Quiet(f) for f in (sys.stdout, sys.stderr))
     def term(sig, frame): raise Terminated()  # `kill`: the temporary files go, as after Ctrl-C
-    signal.signal(signal.SIGTERM, term)
+    if threading.current_thread() is threading.main_thread():  # only it may set a handler
+        signal.signal(signal.SIGTERM, term)
     try:
         with exit_on_error(prog): main()
         code = 0
