@@ -17,7 +17,7 @@ NBS, OUT, SIZE = ROOT/'nbs', ROOT/'nbs'/'images', (600, 400)
 # image name: (notebook, a piece of the drawing cell's code, rows to stack the figure's strip of panels into)
 FIGURES = {
     'data':  ('00_data.ipynb', 'def show_grid', 1),                 # sample images, one class per row
-    'model': ('01_model.ipynb', 'dw[c]', 2),                        # what the first gradient step adds to each class
+    'model': ('01_model.ipynb', 'dw[c]', 1),                        # what the first gradient step adds to each class
     'sgd':   ('02_sgd.ipynb', "for k in ['plain', 'momentum']", 1), # the mini-batch loss, plain SGD and momentum
     'train': ('03_train.ipynb', 'label=key', 1),                    # the training and validation loss per epoch
     'eval':  ('04_eval.ipynb', "cmap='RdBu_r'", 2),                 # the chosen model's six weight images
