@@ -19,7 +19,7 @@ from .modelfile import check_target, load_model, predict, save_model, write_atom
 from .train import evaluate, fit, get_device
 
 # %% ../nbs/03b_commands.ipynb #9da03d2e
-THREADS = 1  # the default for the commands; see "How many threads?" below
+THREADS = 1  # the default for the commands; see "How many threads?" in the speed post (05_fast)
 
 def _opt(k): return '--' + k.replace('_', '-')  # the option of parameter `k`: `--const-lr`
 
