@@ -145,7 +145,7 @@ def load_images(
     source:str|Path|None=None, # URL, archive or folder; default `$MEDLIN_DATA`, else `URL`
     cache:str|Path|None=None, # cache folder; default `cache_dir()`
     verify:bool|str|None=None, # True, False or a manifest; None: check Medical MNIST only
-    full_check:bool=False # hash the cached tensors, not only check their sizes and times
+    full_check:bool=False # also compare SHA-256s of the cached tensors (every load compares CRC-32s)
 )->Images:
     "Fetch, verify, decode and cache a folder-per-class image dataset; fast after the first time"
     source, cache = str(source or os.environ.get('MEDLIN_DATA') or URL), cache_dir(cache)
