@@ -1,4 +1,4 @@
-"""A training loop from the earlier posts' pieces, a faster gradient, `fit`, and the same loop in idiomatic PyTorch, each piece proven as it comes.
+"""A training loop from the earlier posts' pieces, a gradient in fewer operations, `fit`, and the same loop in idiomatic PyTorch, each piece proven as it comes.
 
 Docs: https://medlin-dev.github.io/medlin/train.html.md"""
 
