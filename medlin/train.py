@@ -44,7 +44,7 @@ def fast_loss_and_grads(xb:torch.Tensor, # inputs `[n, n_in]`
 
 # %% ../nbs/03_train.ipynb #g1fit001
 def one_epoch(model, minibatches, opt, grad:str='fast', k:float=1.,
-              lrs=None)->float: # the mean of the mini-batches' losses
+              lrs=None)->float: # the mean loss per image
     "An SGD step on each of `minibatches`, at the rates `lrs` yields, if given"
     w, b = model.weight, model.bias
     total, n = w.new_zeros(()), 0
