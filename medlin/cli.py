@@ -1,4 +1,4 @@
-"""The training post's two commands: options read from the functions' signatures and docments, checks before any work, one line for every mistake, and functions that raise exceptions when called from Python
+"""The two commands the speed post runs: options read from the functions' signatures and docments, checks before any work, one line for every mistake, and functions that raise exceptions when called from Python
 
 Docs: https://medlin-dev.github.io/medlin/commands.html.md"""
 

@@ -1,4 +1,4 @@
-"""The plumbing under the training post's save and predict: `save_model` writes a model with its classes and preprocessing, atomically; `load_model` reads it with `weights_only` and checks it before it allocates anything; `predict` classifies image files with it.
+"""The plumbing under the evaluation post's save and predict: `save_model` writes a model with its classes and preprocessing, atomically; `load_model` reads it with `weights_only` and checks it before it allocates anything; `predict` classifies image files with it.
 
 Docs: https://medlin-dev.github.io/medlin/modelfile.html.md"""
 

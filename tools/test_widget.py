@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Test the "Try it yourself" widget of the training post in headless Chromium, offline, against `medlin-predict`.
+"""Test the "Try it yourself" widget of the evaluation post in headless Chromium, offline, against `medlin-predict`.
 
 The page embeds the model as float16 weights. This test rebuilds a medlin model file from exactly those weights
 (with medlin's own `save_model`), so that the page and `medlin-predict` run the same model: what is compared is the
@@ -334,7 +334,7 @@ def self_test(page_path, browser, tmp):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    ap.add_argument('--page', type=Path, default=ROOT/'_out'/'docs'/'04_eval.html', help='the rendered training post')
+    ap.add_argument('--page', type=Path, default=ROOT/'_out'/'docs'/'04_eval.html', help="the rendered evaluation post")
     ap.add_argument('--model', type=Path, help='also check that the page embeds this model file')
     ap.add_argument('--keep', type=Path, help='write the test images and the rebuilt model file here')
     ap.add_argument('--self-test', action='store_true', help='check that each check fails on a broken page')
