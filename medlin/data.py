@@ -46,7 +46,7 @@ def class_means(x:torch.Tensor, # images or flattened inputs, `[N, ...]`
 def split_idx(n:int, # number of items
               valid_pct:float=0.1, # fraction for validation: choosing
               test_pct:float=0.1, # fraction for the test, kept for the end
-              seed:int=42): # the same seed gives the same split everywhere
+              seed:int=42): # same seed, same split (same PyTorch and CPU)
     "Shuffled, seeded `(train_idx, valid_idx, test_idx)`"
     ok = 0 < valid_pct < 1 and 0 <= test_pct < 1 and valid_pct + test_pct < 1
     if not ok: raise ValueError(
