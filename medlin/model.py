@@ -1,4 +1,4 @@
-"""Weights, bias, a stable softmax, cross-entropy and the gradient by hand, each proven against PyTorch.
+"""A linear layer, stable softmax, cross-entropy and the gradient by hand, each checked against PyTorch.
 
 Docs: https://medlin-dev.github.io/medlin/model.html.md"""
 
