@@ -25,7 +25,7 @@ class SGD:
         self.bufs = [None] * len(self.params)  # momentum buffers (first step)
     @torch.no_grad()
     def step(self):
-        "Step each parameter that has a `.grad`: `p -= lr * g`."
+        "Step each parameter that has a `.grad`: `p.add_(g, alpha=-lr)`."
         for i, p in enumerate(self.params):
             if p.grad is None: continue
             g = p.grad.add(p, alpha=self.wd) if self.wd else p.grad
