@@ -107,6 +107,14 @@ def stage(nbs, tmp):
     shutil.copytree(nbs, tmp/'nbs', ignore=shutil.ignore_patterns('_proc', '_docs', '.*'))
     return tmp/'nbs'
 
+def process_all(nbdir, names):
+    "Run nbdev's docs processors on all of `names` in one worker process, as nbdev-docs does (one start-up, not one a page)"
+    # A notebook that fails stops the batch; `process` then runs each page left on its own and reports its error.
+    # Pages done here are skipped there: nbdev keeps a processed page that is newer than its source.
+    from nbdev.serve import proc_nbs
+    try: proc_nbs(str(nbdir), n_workers=1, file_re='^(?:' + '|'.join(map(re.escape, names)) + ')$')
+    except Exception: pass
+
 def process(nbdir, name):
     "Run nbdev's docs processors on one notebook (in a fresh worker process); return the processed notebook's path"
     from nbdev.serve import proc_nbs
@@ -523,6 +531,7 @@ def check_all(nbs, names, browser, out):
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix='check-docs-') as tmp:
         nbdir = stage(nbs, Path(tmp))
+        process_all(nbdir, found)
         return {n: check_page(nbdir, n, browser, out) for n in found}
 
 def check_site(nbs):
