@@ -12,7 +12,7 @@ function sgdPath(a, c, w0, lr, mom, steps) {
   }
   return ws;
 }
-const fix = v => isFinite(v) && Math.abs(v) < 1e5 ? v.toFixed(4) : fmt(v, 5);  // as the post prints w
+const fix = v => isFinite(v) && Math.abs(v) < 1e5 ? v.toFixed(4) : fmt(v, 5);  // w in the live region, to 4 decimals
 const loss = (a, c, w) => w.reduce((s, wk, k) => s + a[k] / 2 * (wk - c[k]) * (wk - c[k]), 0);
 // The fate of direction k: gradient descent with momentum converges on a parabola of curvature a when
 // 0 < lr * a < 2 (1 + mom), for 0 <= mom < 1 (2 / a without momentum)
