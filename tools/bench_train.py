@@ -6,11 +6,12 @@
 (a) the original post's loop: `[4096, 10]` weights, autograd, its broken softmax, no reshuffling;
 (b) idiomatic PyTorch: `nn.Linear`, `F.cross_entropy`, `optim.SGD`, reshuffled mini-batches sliced from tensors;
 (c) medlin's `fit` (uint8 pixels, `fast_loss_and_grads`, validation after every epoch), and the same with
-    the model post's `loss_and_grads` and with autograd.
+    the model post's `loss_and_grads` and with autograd, and with `medlin-train`'s recipe (its lr and momentum).
 (d) the floor: `fit`'s math in a minimal loop, with the same buffers and operations, but no checks, no
     optimizer object, no history: what `fit` is measured against (target: `fit` within 1.15x of it).
 Then the whole main job warm (`medlin-train` in this process: load from the cache, train, evaluate, save), and the
-same as a new process, whose epochs (from its `--metrics` file) are compared with `fit`'s on tensors in memory.
+same as a new process, whose epochs (from its `--metrics` file) are compared with `fit`'s on tensors in memory,
+with the same recipe.
 `--before DIR` also runs the new process with `DIR` (a folder holding an earlier `medlin` package, e.g. from
 `git archive COMMIT medlin | tar -x -C DIR`) first on `PYTHONPATH`, interleaved with the current one: the
 before and after of a change, in one run. Each variant runs `--repeat` times, interleaved; the fastest run
@@ -21,7 +22,7 @@ from contextlib import redirect_stdout
 from pathlib import Path
 import torch, torch.nn as nn, torch.nn.functional as F
 from medlin.data import load_images, scale_pixels, set_threads, split_idx
-from medlin.cli import medlin_train
+from medlin.cli import TRAIN_LR, TRAIN_MOM, medlin_train
 from medlin.train import fit
 
 def post_fit(x_train, y_train, epochs=15, bs=64):
@@ -117,12 +118,16 @@ def main():
         '(a) original post': lambda: acc(post_fit(x_train, y_train, a.epochs)(x_valid).detach()),
         '(b) idiomatic PyTorch': lambda: acc(idiomatic_fit(x_train, y_train, a.epochs)(x_valid).detach()),
         '(c) medlin fit': lambda: fit_epochs(fit(x8_train, y_train, x8_valid, y_valid, a.epochs, progress=False)[1]),
+        '(c) medlin fit, the command\'s recipe': lambda: fit_epochs(fit(  # medlin-train's lr and momentum
+            x8_train, y_train, x8_valid, y_valid, a.epochs, lr=TRAIN_LR, mom=TRAIN_MOM, progress=False)[1],
+            '(c) medlin fit, the command\'s recipe'),
         '(d) floor: minimal loop': lambda: floor_fit(x8_train, y_train, x8_valid, y_valid, a.epochs),
         '(c) medlin fit, grad=hand': lambda: fit(x8_train, y_train, x8_valid, y_valid, a.epochs, grad='hand',
                                                 progress=False)[1][-1]['valid_accuracy'],
         '(c) medlin fit, autograd': lambda: fit(x8_train, y_train, x8_valid, y_valid, a.epochs, grad='autograd',
                                                progress=False)[1][-1]['valid_accuracy']}
-    if a.only_main: variants = {k: f for k, f in variants.items() if k[:3] in ('(a)', '(d)') or k == '(c) medlin fit'}
+    if a.only_main: variants = {k: f for k, f in variants.items()
+                                if k[:3] in ('(a)', '(d)') or k in ('(c) medlin fit', '(c) medlin fit, the command\'s recipe')}
     times, cpus, accs = {k: [] for k in variants}, {k: [] for k in variants}, {}
     for r in range(a.repeat):
         for k, f in variants.items():
@@ -166,13 +171,14 @@ def main():
     ratio('fit / floor (target <= 1.15)', c / best['(d) floor: minimal loop'], 'met' if f >= 1 / 1.15 else 'NOT met')
     ratio('original post / medlin-train new process (target >= 3.5)', post / proc,
           'met' if post / proc >= 3.5 else 'NOT met')
-    e = min(EPOCHS['medlin-train (now)']) / min(EPOCHS['(c) medlin fit'])
-    ratio("medlin-train's epoch / fit's on tensors (target <= 1.10)", e, 'met' if e <= 1.10 else 'NOT met')
+    same = min(EPOCHS['(c) medlin fit, the command\'s recipe'])  # the same lr, momentum and schedule
+    e = min(EPOCHS['medlin-train (now)']) / same
+    ratio("medlin-train's epoch / fit's on tensors, same recipe (target <= 1.10)", e, 'met' if e <= 1.10 else 'NOT met')
     if a.before:
         ratio('original post / medlin-train new process, before', post / min(t_proc['before']), '')
         ratio('medlin-train new process: before / now', min(t_proc['before']) / proc, '')
         ratio("medlin-train's epoch before / fit's on tensors",
-              min(EPOCHS['medlin-train (before)']) / min(EPOCHS['(c) medlin fit']), '')
+              min(EPOCHS['medlin-train (before)']) / same, '')
     ratio('original post / main job in process', post / job, '')
     for k, t in best.items():
         if k != '(c) medlin fit': ratio(f'{k} / fit', t / c, '')
