@@ -197,12 +197,14 @@ def medlin_data(argv:list=None # the arguments; default `sys.argv[1:]`
     import argparse
     p = arg_parser('medlin-data', formatter_class=argparse.RawDescriptionHelpFormatter,
         description='Fetch, verify and cache Medical MNIST (or any folder-per-class image set).',
-        epilog=_limits_help() + '\n\nThe cache is $MEDLIN_CACHE, else ~/.cache/medlin. '
-               'Medical MNIST takes 243 MB\n'
-               'there, plus the 93 MB download when the data comes from the URL.')
+        epilog=_limits_help() + '\n\nThe cache is $MEDLIN_CACHE, else '
+               '$XDG_CACHE_HOME/medlin or ~/.cache/medlin.\nMedical MNIST '
+               'takes 243 MB there, plus the 93 MB download when the data\n'
+               'comes from the URL.')
     p.add_argument('--data', help='URL, archive or folder '
                    '(default: $MEDLIN_DATA, else the pinned upstream zip)')
-    p.add_argument('--cache', help='cache folder (default: $MEDLIN_CACHE, else ~/.cache/medlin)')
+    p.add_argument('--cache', help='cache folder (default: $MEDLIN_CACHE, '
+                   'else $XDG_CACHE_HOME/medlin or ~/.cache/medlin)')
     p.add_argument('--no-verify', action='store_true',
                    help='skip the content check (for a dataset other than Medical MNIST)')
     p.add_argument('--show-cache', action='store_true',
