@@ -49,7 +49,7 @@ _HTML = '''<style class="medlin-css">{css}</style>
 <script type="text/html" class="medlin-markup"><div class="medlin-widget">
 <div class="medlin-model" hidden>{model}</div>
 <div class="medlin-drop"><label for="medlin-file">Choose an image</label>
-(JPEG, PNG, GIF or WebP, any size)
+(JPEG, PNG, GIF or WebP, up to {max_pixels:,} pixels)
 <input type="file" id="medlin-file" accept="image/jpeg,image/png,image/gif,image/webp">
 or drop one here.</div>
 <fieldset class="medlin-samples"><legend>Or try a sample from the validation set:</legend>
@@ -96,7 +96,8 @@ class Widget:
         # no HTML syntax (safe as the text of an element) and no $ (Markdown readers' TeX)
         spec = json.dumps(spec).translate({ord(ch): f'\\u{ord(ch):04x}' for ch in '<>&$'})
         self.html = _HTML.format(css=_CSS, model=spec, samples=btns, bars=bars, h=size[0],
-                                 w=size[1], js=_JS.strip('\n'))
+                                 w=size[1], js=_JS.strip('\n'),
+                                 max_pixels=max_pixels or limit('MAX_PIXELS'))
     # Markdown, not HTML: Quarto adds require.js and jQuery from cdnjs to a page with any HTML output
     def _repr_markdown_(self): return self.html
     def __repr__(self): return f'Widget: {len(self.html):,} bytes of HTML; open it in a browser'
