@@ -199,8 +199,8 @@ def medlin_data(argv:list=None # the arguments; default `sys.argv[1:]`
         description='Fetch, verify and cache Medical MNIST (or any folder-per-class image set).',
         epilog=_limits_help() + '\n\nThe cache is $MEDLIN_CACHE, else '
                '$XDG_CACHE_HOME/medlin or ~/.cache/medlin.\nMedical MNIST '
-               'takes 243 MB there, plus the 93 MB download when the data\n'
-               'comes from the URL.')
+               'takes 243 MB there, plus the zip (about 100 MB) when the\n'
+               'data comes from the URL.')
     p.add_argument('--data', help='URL, archive or folder '
                    '(default: $MEDLIN_DATA, else the pinned upstream zip)')
     p.add_argument('--cache', help='cache folder (default: $MEDLIN_CACHE, '
