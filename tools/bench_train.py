@@ -4,7 +4,7 @@
                                 [--before DIR]
 
 (a) the original post's loop: `[4096, 10]` weights, autograd, its broken softmax, no reshuffling;
-(b) idiomatic PyTorch: `nn.Linear`, `F.cross_entropy`, `optim.SGD`, reshuffled mini-batches sliced from tensors;
+(b) idiomatic PyTorch: `nn.Linear`, `F.cross_entropy`, `optim.SGD`, reshuffled mini-batches gathered by index (`x[idx]`);
 (c) medlin's `fit` (uint8 pixels, `fast_loss_and_grads`, validation after every epoch), and the same with
     the model post's `loss_and_grads` and with autograd, and with `medlin-train`'s recipe (its lr and momentum).
 (d) the floor: `fit`'s math in a minimal loop, with the same buffers and operations, but no checks, no
@@ -26,7 +26,7 @@ from medlin.cli import TRAIN_LR, TRAIN_MOM, medlin_train
 from medlin.train import fit
 
 def post_fit(x_train, y_train, epochs=15, bs=64):
-    "(a) The original post's training loop, bugs included (as in nbs/03_train.ipynb and nbs/05_fast.ipynb)"
+    "(a) The original post's training loop, bugs included (as in nbs/04_eval.ipynb)"
     weights = torch.zeros(4096, 10, requires_grad=True)
     bias = torch.zeros(10, requires_grad=True)
     def log_softmax(x): return x - x.exp().sum(-1).unsqueeze(-1)
