@@ -33,6 +33,7 @@ Google Fonts); `script`: a JavaScript error or console error on the page; `impor
     python tools/check_docs.py --nbs DIR      # another folder of notebooks
     python tools/check_docs.py --self-test    # tools/fixtures: bad_<kind>*.ipynb must fail with <kind> only, good*.ipynb pass
     python tools/check_docs.py --outputs      # fast: only the stored outputs, for machine paths and internals
+    python tools/check_docs.py --no-shots     # every check, but no screenshots (CI: nobody looks at them there)
 """
 import argparse, base64, html, os, re, shutil, subprocess, sys, tempfile, time
 from io import BytesIO
@@ -256,7 +257,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from browser import Browser, BrowserError
 
 def load(browser, page, shot):
-    "Open `page` in a fresh offline session at WIDTH x 900; save a full-page screenshot to `shot`; return (DOM after load, session)"
+    "Open `page` in a fresh offline session at WIDTH x 900; save a full-page screenshot to `shot` (None: none); return (DOM after load, session)"
     # offline: a request to another host is blocked and recorded (browser_problems reports it)
     s = browser.session(viewport=(WIDTH, 900), timeout_ms=120000)
     try:
@@ -265,7 +266,7 @@ def load(browser, page, shot):
         except Exception: pass  # check_dom reports a page that did not finish loading
         p.wait_for_timeout(100)  # late requests and errors from scripts run at load
         dom = p.content()
-        s.screenshot(shot)
+        if shot is not None: s.screenshot(shot)
         return dom, s
     except Exception as e:
         raise Fail(f'chromium failed on {page.name}: {str(e).strip().splitlines()[0][:300]}', 'browser') from None
@@ -500,6 +501,8 @@ def check_dom(dom, page_dir):
     return probs
 
 # --- driver ----------------------------------------------------------------------------------------------------------
+SHOTS = True  # `--no-shots`: no full-page screenshots (for CI, where nobody looks at them; every check still runs)
+
 def check_page(nbdir, name, browser, out):
     "Process, render, load and check one notebook; print its summary line; return [(kind, message)]"
     t0, title, nimg = time.time(), '', 0
@@ -510,11 +513,11 @@ def check_page(nbdir, name, browser, out):
         shot, kept = out/Path(name).with_suffix('.png'), out/Path(name).with_suffix('.html')
         shot.unlink(missing_ok=True)
         shutil.copy2(page, kept)  # self-contained: images are embedded; tests open it via file://
-        dom, seen = load(browser, page, shot)
+        dom, seen = load(browser, page, shot if SHOTS else None)
         nimg, probs = dom.count('<img'), check_dom(dom, page.parent)
         probs = (stored_output_problems(nbdir/name) + latex_problems(src) + thirdparty_problems(src) + math
                  + mixed_import_problems(nbdir/name) + page_config_problems(src, nbdir) + browser_problems(seen) + probs)
-        if not shot.exists(): raise Fail(f'chromium saved no screenshot of {page.name}', 'browser')
+        if SHOTS and not shot.exists(): raise Fail(f'chromium saved no screenshot of {page.name}', 'browser')
     except Fail as e: probs = [(e.kind, str(e))]
     status = 'FAIL' if probs else 'ok'
     print(f'{status:4}  {name:22} {time.time()-t0:5.1f}s  {nimg} images  {title!r:.60}'
@@ -605,7 +608,9 @@ def main():
     ap.add_argument('--chrome', default=os.environ.get('CHROME'), help='Chromium executable (default: $CHROME or /usr/bin/chromium)')
     ap.add_argument('--self-test', action='store_true', help='check that the fixtures in tools/fixtures are caught')
     ap.add_argument('--outputs', action='store_true', help='only scan the stored outputs for machine paths and internals')
+    ap.add_argument('--no-shots', action='store_true', help='save no screenshots (every check still runs): for CI')
     a, t0 = ap.parse_args(), time.time()
+    global SHOTS; SHOTS = not a.no_shots
     if a.outputs: return outputs_only(a.nbs, a.names)
     try:
         with Browser(**({'executable': a.chrome} if a.chrome else {})) as browser:
@@ -615,8 +620,8 @@ def main():
                 if not a.names and (site := check_site(a.nbs)): results['posts.qmd'] = site
                 ok = not report(results)
     except (Fail, BrowserError) as e: print(f'error: {e}', file=sys.stderr); return 2
-    shots = a.out/'self-test' if a.self_test else a.out
-    print(f'\n{"passed" if ok else "FAILED"} in {time.time()-t0:.1f}s; screenshots in {shots}')
+    shots = f"; screenshots in {a.out/'self-test' if a.self_test else a.out}" if SHOTS else ''
+    print(f'\n{"passed" if ok else "FAILED"} in {time.time()-t0:.1f}s{shots}')
     return 0 if ok else 1
 
 if __name__ == '__main__': sys.exit(main())
