@@ -18,7 +18,7 @@ from .loop import (batches, check_loss, evaluate, get_device,
 from .model import cross_entropy, loss_and_grads
 from .modelfile import (MAX_MODEL_BYTES, ModelError, check_target,
                               load_model, predict, save_model, write_atomic)
-from .sgd import SGD, check_finite
+from .sgd import SGD
 
 # %% ../nbs/03_train.ipynb #g1lr0002
 LR = 0.1  # `fit`'s default learning rate
