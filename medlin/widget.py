@@ -77,11 +77,12 @@ class Widget:
                  size:tuple=(64, 64), # (height, width) of the images the model takes
                  max_pixels:int=None): # larger images are refused; default: `limit('MAX_PIXELS')`
         w, b = model.weight.detach().cpu(), model.bias.detach().cpu().float()
+        max_pixels = max_pixels or limit('MAX_PIXELS')
         if w.shape != (len(classes), size[0] * size[1]): raise ValueError(
             f'the model has weights {tuple(w.shape)}, not for {len(classes)} classes of '
             f'{size[1]}x{size[0]} images')
         spec = dict(classes=list(classes), size=list(size), w=_b64(w.half()), b=_b64(b), luma=LUMA,
-                    max_pixels=max_pixels or limit('MAX_PIXELS'))
+                    max_pixels=max_pixels)
         png = lambda x: base64.b64encode(png_gray(x)).decode()
         escape_ = lambda s: escape(s).replace('$', '&#36;')
         btns = ''.join(f'<button type="button" class="medlin-sample" data-class="{escape_(c)}">'
@@ -97,7 +98,7 @@ class Widget:
         spec = json.dumps(spec).translate({ord(ch): f'\\u{ord(ch):04x}' for ch in '<>&$'})
         self.html = _HTML.format(css=_CSS, model=spec, samples=btns, bars=bars, h=size[0],
                                  w=size[1], js=_JS.strip('\n'),
-                                 max_pixels=max_pixels or limit('MAX_PIXELS'))
+                                 max_pixels=max_pixels)
     # Markdown, not HTML: Quarto adds require.js and jQuery from cdnjs to a page with any HTML output
     def _repr_markdown_(self): return self.html
     def __repr__(self): return f'Widget: {len(self.html):,} bytes of HTML; open it in a browser'
