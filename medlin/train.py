@@ -74,7 +74,7 @@ def fit(x_train, y_train, x_valid, y_valid, epochs:int=15, bs:int=64,
     lrs = (lr * (1 + math.cos(math.pi * i / n_steps)) / 2  # the cosine
            for i in range(n_steps)) if sched == 'cos' else None
     k = 1/255 if grad == 'fast' and x_train.dtype == torch.uint8 else 1.
-    eps, report = reporter(progress, epochs)  # the table, under a bar
+    eps, report = reporter(progress, epochs)  # the table, above a bar
     for epoch in eps:
         t0 = time.perf_counter()
         xy = batches(x_train, y_train, bs, gen, scale=k == 1.)
