@@ -12,7 +12,8 @@
 Then the whole main job warm (`medlin-train` in this process: load from the cache, train, evaluate, save), and the
 same as a new process, whose epochs (from its `--metrics` file) are compared with `fit`'s on tensors in memory,
 with the same recipe. Its time outside those epochs (start-up, importing torch, loading, testing, saving) plus the
-floor's 15 epochs bounds what any new process could reach with this arithmetic: the last ratio printed.
+floor's 15 epochs bounds the ratio any new process could reach with this arithmetic ("the most a new process
+could reach").
 `--before DIR` also runs the new process with `DIR` (a folder holding an earlier `medlin` package, e.g. from
 `git archive COMMIT medlin | tar -x -C DIR`) first on `PYTHONPATH`, interleaved with the current one: the
 before and after of a change, in one run. Each variant runs `--repeat` times, interleaved; the fastest run
