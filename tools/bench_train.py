@@ -1,7 +1,7 @@
 """Benchmark training: 15 epochs at bs 64 of the original post's loop, idiomatic PyTorch, medlin's `fit` and its floor.
 
     python tools/bench_train.py [--data ZIP_OR_FOLDER] [--threads N] [--repeat R] [--epochs E] [--only-main]
-                                [--before DIR]
+                                [--before DIR [--before-cache CACHE]]
 
 (a) the original post's loop: `[4096, 10]` weights, autograd, its broken softmax, no reshuffling;
 (b) idiomatic PyTorch: `nn.Linear`, `F.cross_entropy`, `optim.SGD`, reshuffled mini-batches gathered by index (`x[idx]`);
@@ -16,7 +16,9 @@ floor's 15 epochs bounds the ratio any new process could reach with this arithme
 could reach").
 `--before DIR` also runs the new process with `DIR` (a folder holding an earlier `medlin` package, e.g. from
 `git archive COMMIT medlin | tar -x -C DIR`) first on `PYTHONPATH`, interleaved with the current one: the
-before and after of a change, in one run. Each variant runs `--repeat` times, interleaved; the fastest run
+before and after of a change, in one run, each with its own defaults. An earlier package whose cache differs (before
+0873542, flat memory) needs `--before-cache CACHE`, a folder of its own: it is filled by one untimed epoch first.
+Each variant runs `--repeat` times, interleaved; the fastest run
 counts. Other processes on a shared machine slow everything: compare the ratios, and check the load printed
 before and after."""
 import argparse, io, json, math, os, resource, statistics, subprocess, sys, tempfile, time
@@ -110,7 +112,9 @@ def main():
     p.add_argument('--epochs', type=int, default=15)
     p.add_argument('--only-main', action='store_true', help="only (a), (c), (d) and the main job, not (b) or fit's variants")
     p.add_argument('--before', help='a folder holding an earlier medlin package: its main job too, interleaved')
+    p.add_argument('--before-cache', help="--before's cache folder (MEDLIN_CACHE), for a package whose cache differs")
     a = p.parse_args()
+    if a.before_cache and not a.before: p.error('--before-cache needs --before')
     if a.data: os.environ['MEDLIN_DATA'] = a.data
     n_threads = set_threads(a.threads)
     print(f'torch threads: {n_threads}; load average before: {load_avg()}', flush=True)
@@ -139,7 +143,12 @@ def main():
     with tempfile.TemporaryDirectory() as d:
         job = dict(model=f'{d}/m.pt', epochs=a.epochs, threads=n_threads)
         t_job, c_job, t_proc, c_proc, outside = [], [], {}, {}, {}
-        procs = {'now': {}} | ({'before': {'PYTHONPATH': str(Path(a.before).resolve())}} if a.before else {})
+        before = {'PYTHONPATH': str(Path(a.before).resolve())} if a.before else {}
+        if a.before_cache:  # its own cache, filled by one untimed epoch
+            before['MEDLIN_CACHE'] = str(Path(a.before_cache).resolve())
+            subprocess.run(['medlin-train', '--model', f'{d}/m.pt', '--epochs', '1'], check=True,
+                           capture_output=True, env={**os.environ, 'MEDLIN_THREADS': str(n_threads), **before})
+        procs = {'now': {}} | ({'before': before} if a.before else {})
         for r in range(a.repeat):
             with redirect_stdout(io.StringIO()):
                 t0, c0 = time.perf_counter(), time.process_time(); medlin_train(**job)
