@@ -18,8 +18,7 @@ could reach").
 `git archive COMMIT medlin | tar -x -C DIR`) first on `PYTHONPATH`, interleaved with the current one: the
 before and after of a change, in one run, each with its own defaults. An earlier package whose cache differs (before
 0873542, flat memory) needs `--before-cache CACHE`, a folder of its own: it is filled by one untimed epoch first.
-Each variant runs `--repeat` times, interleaved; the fastest run
-counts. Other processes on a shared machine slow everything: compare the ratios, and check the load printed
+Each variant runs `--repeat` times, interleaved; the fastest run counts. Other processes on a shared machine slow everything: compare the ratios, and check the load printed
 before and after."""
 import argparse, io, json, math, os, resource, statistics, subprocess, sys, tempfile, time
 from contextlib import redirect_stdout
@@ -162,7 +161,7 @@ def main():
                 c_proc.setdefault(name, []).append(cpu_children() - c0)
                 hist = json.loads(Path(f'{d}/m.json').read_text())['history']
                 fit_epochs(hist, f'medlin-train ({name})')
-                outside.setdefault(name, []).append(t_proc[name][-1] - sum(r['time'] for r in hist))
+                outside.setdefault(name, []).append(t_proc[name][-1] - sum(e['time'] for e in hist))
             print(f'  run {r+1}: main job in process {t_job[-1]:6.2f} s, as a new process ' +
                   ', '.join(f'{k} {t_proc[k][-1]:6.2f} s (CPU {c_proc[k][-1]:.2f} s)' for k in procs), flush=True)
     print(f'load average after: {load_avg()}\n')
@@ -193,7 +192,7 @@ def main():
         ratio("medlin-train's epoch before / fit's on tensors",
               min(EPOCHS['medlin-train (before)']) / same, '')
     ratio('original post / main job in process', post / job, '')
-    out, floor = min(outside['now']), best['(d) floor: minimal loop']  # the floor: no momentum, so a lower bound
+    out, floor = min(outside['now']), best['(d) floor: minimal loop']  # the floor has no momentum: a lower bound on the epochs
     print(f"  medlin-train new process outside its epochs (start-up, import, load, test, save): {out:.2f} s")
     ratio('original post / (that + the floor): the most a new process could reach', post / (out + floor), '')
     for k, t in best.items():
