@@ -18,8 +18,8 @@ could reach").
 `git archive COMMIT medlin | tar -x -C DIR`) first on `PYTHONPATH`, interleaved with the current one: the
 before and after of a change, in one run, each with its own defaults. An earlier package whose cache differs (before
 0873542, flat memory) needs `--before-cache CACHE`, a folder of its own: it is filled by one untimed epoch first.
-Each variant runs `--repeat` times, interleaved; the fastest run counts. Other processes on a shared machine slow everything: compare the ratios, and check the load printed
-before and after."""
+Each variant runs `--repeat` times, interleaved; the fastest run counts. Other processes on a shared machine slow
+everything: compare the ratios, and check the load printed before and after."""
 import argparse, io, json, math, os, resource, statistics, subprocess, sys, tempfile, time
 from contextlib import redirect_stdout
 from pathlib import Path
