@@ -16,8 +16,9 @@ floor's 15 epochs bounds the ratio any new process could reach with this arithme
 could reach").
 `--before DIR` also runs the new process with `DIR` (a folder holding an earlier `medlin` package, e.g. from
 `git archive COMMIT medlin | tar -x -C DIR`) first on `PYTHONPATH`, interleaved with the current one: the
-before and after of a change, in one run, each with its own defaults. An earlier package whose cache differs (before
-0873542, flat memory) needs `--before-cache CACHE`, a folder of its own: it is filled by one untimed epoch first.
+before and after of a change, in one run, each with its own defaults. A package from before 98d0dd3 (which added the
+class folders to the cache's signature) would rebuild the cache, and the current one after it: give it a folder of
+its own, `--before-cache CACHE`, which one untimed epoch fills first.
 Each variant runs `--repeat` times, interleaved; the fastest run counts. Other processes on a shared machine slow
 everything: compare the ratios, and check the load printed before and after."""
 import argparse, io, json, math, os, resource, statistics, subprocess, sys, tempfile, time
