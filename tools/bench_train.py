@@ -96,6 +96,7 @@ def cpu_children():
     ru = resource.getrusage(resource.RUSAGE_CHILDREN); return ru.ru_utime + ru.ru_stime
 
 EPOCHS = {}  # label: the median epoch time of each run
+RECIPE = "(c) medlin fit, the command's recipe"  # fit with medlin-train's lr and momentum
 
 def fit_epochs(hist, label='(c) medlin fit'):
     "The last epoch's validation accuracy; the median epoch time kept in `EPOCHS[label]`"
@@ -124,16 +125,16 @@ def main():
         '(a) original post': lambda: acc(post_fit(x_train, y_train, a.epochs)(x_valid).detach()),
         '(b) idiomatic PyTorch': lambda: acc(idiomatic_fit(x_train, y_train, a.epochs)(x_valid).detach()),
         '(c) medlin fit': lambda: fit_epochs(fit(x8_train, y_train, x8_valid, y_valid, a.epochs, progress=False)[1]),
-        '(c) medlin fit, the command\'s recipe': lambda: fit_epochs(fit(  # medlin-train's lr and momentum
+        RECIPE: lambda: fit_epochs(fit(  # medlin-train's lr and momentum
             x8_train, y_train, x8_valid, y_valid, a.epochs, lr=TRAIN_LR, mom=TRAIN_MOM, progress=False)[1],
-            '(c) medlin fit, the command\'s recipe'),
+            RECIPE),
         '(d) floor: minimal loop': lambda: floor_fit(x8_train, y_train, x8_valid, y_valid, a.epochs),
         '(c) medlin fit, grad=hand': lambda: fit(x8_train, y_train, x8_valid, y_valid, a.epochs, grad='hand',
                                                 progress=False)[1][-1]['valid_accuracy'],
         '(c) medlin fit, autograd': lambda: fit(x8_train, y_train, x8_valid, y_valid, a.epochs, grad='autograd',
                                                progress=False)[1][-1]['valid_accuracy']}
     if a.only_main: variants = {k: f for k, f in variants.items()
-                                if k[:3] in ('(a)', '(d)') or k in ('(c) medlin fit', '(c) medlin fit, the command\'s recipe')}
+                                if k[:3] in ('(a)', '(d)') or k in ('(c) medlin fit', RECIPE)}
     times, cpus, accs = {k: [] for k in variants}, {k: [] for k in variants}, {}
     for r in range(a.repeat):
         for k, f in variants.items():
@@ -184,7 +185,7 @@ def main():
     ratio('fit / floor (target <= 1.15)', c / best['(d) floor: minimal loop'], 'met' if f >= 1 / 1.15 else 'NOT met')
     ratio('original post / medlin-train new process (target >= 3.5)', post / proc,
           'met' if post / proc >= 3.5 else 'NOT met')
-    same = min(EPOCHS['(c) medlin fit, the command\'s recipe'])  # the same lr, momentum and schedule
+    same = min(EPOCHS[RECIPE])  # the same lr, momentum and schedule
     e = min(EPOCHS['medlin-train (now)']) / same
     ratio("medlin-train's epoch / fit's on tensors, same recipe (target <= 1.10)", e, 'met' if e <= 1.10 else 'NOT met')
     if a.before:

@@ -40,7 +40,7 @@
 # Two threads and MKL_CBWR=COMPATIBLE are not combined: on the machine of issue 16 (and on ours) COMPATIBLE makes the
 # 1- and 2-thread results agree, which would hide what two threads change. 03_train, 04_eval, 05_fast and index are
 # left out of ci: they train for minutes, 05_fast itself trains at two threads and compares (its "Threads change the
-# numbers"), CI's real-kernel run takes index and 03_train through the other conditions, and the full matrix runs
+# numbers"), CI's real-kernel run takes 03_train (not index) through the other conditions, and the full matrix runs
 # them all. The busy-core
 # condition is left out: it changes only timings (no test may assert one), it would take a core from CI's other
 # checks, and it doubles the run's time. Measured here (2 shared cores, load average 2-3): ci 143 s, cbwr_ci 23 s.
